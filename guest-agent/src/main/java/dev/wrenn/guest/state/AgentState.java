@@ -20,7 +20,8 @@ public final class AgentState {
     }
 
     /** The values an /init call carries; a null field leaves the current value unchanged. */
-    public record InitUpdate(Map<String, String> envVars, String accessToken, String defaultUser, String defaultWorkdir) {}
+    public record InitUpdate(
+            Map<String, String> envVars, String accessToken, String defaultUser, String defaultWorkdir) {}
 
     public void apply(InitUpdate update) {
         if (update.envVars() != null) {
