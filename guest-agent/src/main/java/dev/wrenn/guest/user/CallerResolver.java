@@ -34,7 +34,8 @@ public final class CallerResolver {
             return Optional.empty();
         }
         try {
-            String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+            String decoded =
+                    new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
             return Optional.of(colon < 0 ? decoded : decoded.substring(0, colon));
         } catch (IllegalArgumentException e) {
