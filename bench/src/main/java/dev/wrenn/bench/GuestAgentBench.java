@@ -1,0 +1,124 @@
+package dev.wrenn.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The guest agent's benchmark (docs/benchmarks.md): every figure beside its floor measured in the same run, printed
+ * as a Markdown table. Usage: {@code GuestAgentBench <java> <agent jar> [port]}; run as root, like the agent.
+ */
+public final class GuestAgentBench {
+    private static final int EXEC_RUNS = 500;
+    private static final int STARTUPS = 5;
+    private static final long MIB = 1 << 20;
+
+    private final Path java;
+    private final Path jar;
+    private final int port;
+    private final Path workDir;
+    private final List<String> rows = new ArrayList<>();
+
+    private GuestAgentBench(Path java, Path jar, int port, Path workDir) {
+        this.java = java;
+        this.jar = jar;
+        this.port = port;
+        this.workDir = workDir;
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            System.err.println("usage: GuestAgentBench <java binary> <guest agent jar> [port]");
+            System.exit(2);
+        }
+        int port = args.length > 2 ? Integer.parseInt(args[2]) : 49983;
+        Path workDir = Files.createTempDirectory("wrenn-bench-");
+        try {
+            new GuestAgentBench(Path.of(args[0]), Path.of(args[1]), port, workDir).run();
+        } finally {
+            try (var files = Files.walk(workDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private void run() throws Exception {
+        measureStartupAndIdleRss();
+        try (AgentUnderTest agent = AgentUnderTest.start(java, jar, port, workDir.resolve("agent.log"))) {
+            measureExec(agent);
+            measureFiles(agent, MIB, 50);
+            measureFiles(agent, 256 * MIB, 3);
+        }
+        System.out.println("| figure | Wrenn | floor (same run) | target |");
+        System.out.println("|---|---|---|---|");
+        rows.forEach(System.out::println);
+    }
+
+    private void measureStartupAndIdleRss() throws Exception {
+        long[] startups = new long[STARTUPS];
+        double rss = 0;
+        for (int i = 0; i < STARTUPS; i++) {
+            try (AgentUnderTest agent = AgentUnderTest.start(java, jar, port, workDir.resolve("agent.log"))) {
+                startups[i] = (long) (agent.startupMillis() * 1e6);
+                if (i == STARTUPS - 1) {
+                    Thread.sleep(3000);
+                    rss = agent.rssMiB();
+                }
+            }
+        }
+        Samples startup = new Samples(startups);
+        rows.add(row("agent start-up to first /health (median of 5)", ms(startup.medianMillis()), "—", "< 400 ms"));
+        rows.add(row("idle RSS after start-up + 3 s", String.format(Locale.ROOT, "%.1f MiB", rss), "—", "< 60 MiB"));
+    }
+
+    private void measureExec(AgentUnderTest agent) throws Exception {
+        ExecRoundTrip exec = new ExecRoundTrip(agent.base());
+        Samples.of(50, exec::viaAgent); // warm-up: JIT and connection
+        Samples.of(50, ExecRoundTrip::direct);
+        Samples viaAgent = Samples.of(EXEC_RUNS, exec::viaAgent);
+        Samples direct = Samples.of(EXEC_RUNS, ExecRoundTrip::direct);
+        rows.add(row(
+                "exec `true` via Start, p50",
+                ms(viaAgent.medianMillis()),
+                ms(direct.medianMillis()) + " direct spawn",
+                "within 2 ms of floor"));
+        rows.add(row(
+                "exec `true` via Start, p99",
+                ms(viaAgent.percentileMillis(99)),
+                ms(direct.percentileMillis(99)) + " direct spawn",
+                "—"));
+    }
+
+    private void measureFiles(AgentUnderTest agent, long bytes, int runs) throws Exception {
+        FileTransfer files = new FileTransfer(agent.base(), workDir);
+        Path source = files.source(bytes);
+        String target = workDir.resolve("uploaded-" + bytes).toString();
+        Path localTarget = workDir.resolve("copied-" + bytes);
+        Samples upload = Samples.of(runs, () -> files.upload(source, target));
+        Samples download = Samples.of(runs, () -> files.download(target));
+        Samples copy = Samples.of(runs, () -> FileTransfer.localCopy(source, localTarget));
+        String size = bytes >= 256 * MIB ? "256 MiB" : "1 MiB";
+        String floor = mbps(bytes, copy) + " local copy";
+        rows.add(row("/files upload " + size + " (median of " + runs + ")", mbps(bytes, upload), floor, "≥ ½ floor"));
+        rows.add(row(
+                "/files download " + size + " (median of " + runs + ")", mbps(bytes, download), floor, "≥ ½ floor"));
+        Files.deleteIfExists(Path.of(target));
+        Files.deleteIfExists(localTarget);
+        Files.deleteIfExists(source);
+    }
+
+    private static String mbps(long bytes, Samples samples) {
+        return String.format(Locale.ROOT, "%.0f MB/s", bytes / 1e6 / (samples.medianMillis() / 1000));
+    }
+
+    private static String ms(double millis) {
+        return String.format(Locale.ROOT, "%.2f ms", millis);
+    }
+
+    private static String row(String figure, String wrenn, String floor, String target) {
+        return "| " + figure + " | " + wrenn + " | " + floor + " | " + target + " |";
+    }
+}
