@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Every test tier: what `./wrenn test` (the README's test command, and so .ci/run) runs.
+# CI runs it as root on a fresh Debian bookworm machine with JDK 25, Maven and Node.js 20 + npm.
+# Each tier runs even if an earlier one failed; a closing summary gives one line per tier and the
+# exit status is non-zero if any tier failed or could not run.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+# ---- Debian packages the tiers need (installed when missing) ------------------------------------
+# Lead: extend this list as tiers are added (qemu-system-x86, ...).
+REQUIRED_DEBIAN_PACKAGES=(
+  util-linux  # su, setsid, nsenter: user and session tools the guest agent relies on
+  procps      # ps, pgrep, kill
+  ncurses-bin # tput: the PTY tests read the terminal width back after a resize
+  sudo        # E2B's default user has passwordless sudo
+)
+# --------------------------------------------------------------------------------------------------
+
+say() { echo "wrenn test: $*" >&2; }
+
+declare -a SUMMARY=()
+failed=0
+
+summarize_and_exit() {
+  echo
+  echo "wrenn test: summary"
+  local line
+  for line in "${SUMMARY[@]}"; do echo "  $line"; done
+  if [ "$failed" -ne 0 ]; then
+    echo "wrenn test: FAILED"
+    exit 1
+  fi
+  echo "wrenn test: all tiers passed"
+  exit 0
+}
+
+install_missing_packages() {
+  command -v dpkg-query >/dev/null || { say "dpkg-query is missing: this script expects Debian (bookworm)"; return 1; }
+  local missing=() pkg
+  for pkg in "${REQUIRED_DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  [ "$(id -u)" -eq 0 ] || { say "missing Debian packages ${missing[*]} and not root to install them"; return 1; }
+  say "installing missing Debian packages: ${missing[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Runs one tier, timing it and recording a summary line; never stops the script.
+run_tier() {
+  local name="$1"
+  shift
+  local start=$SECONDS status=0
+  say "tier $name: $*"
+  "$@" || status=$?
+  local took=$((SECONDS - start))
+  if [ "$status" -eq 0 ]; then
+    SUMMARY+=("$(printf '%-34s PASS (%d s)' "$name" "$took")")
+  else
+    SUMMARY+=("$(printf '%-34s FAIL (exit %d, %d s)' "$name" "$status" "$took")")
+    failed=1
+  fi
+}
+
+setup_java() {
+  source build/java-home.sh
+  source build/ensure-wrapper.sh
+  JAVA_HOME="$(wrenn_java_home)" || return 1
+  export JAVA_HOME
+  export PATH="$JAVA_HOME/bin:$PATH"
+  wrenn_ensure_wrapper "$ROOT"
+}
+
+[ $# -eq 0 ] || { say "takes no arguments (got: $*)"; exit 2; }
+
+if ! install_missing_packages; then
+  SUMMARY+=("setup: Debian packages            FAIL (see the messages above)")
+  failed=1
+  summarize_and_exit
+fi
+if ! setup_java; then
+  SUMMARY+=("setup: JDK 25 and Maven Wrapper   FAIL (see the messages above)")
+  failed=1
+  summarize_and_exit
+fi
+
+run_tier "unit + protocol (mvnw verify)" ./mvnw -B verify -Dspotless.goal=check
+run_tier "E2B SDK compatibility (envd)" bash build/envd-compat.sh
+summarize_and_exit
