@@ -1,0 +1,40 @@
+package dev.wrenn.guest.http;
+
+import dev.wrenn.guest.fs.EntryInfos;
+import dev.wrenn.guest.fs.PathResolver;
+import dev.wrenn.guest.state.AgentState;
+import dev.wrenn.guest.user.CallerResolver;
+import dev.wrenn.guest.user.UserDirectory;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.Set;
+
+/** The plain HTTP endpoints of envd, and which of them the access-token filter lets through. */
+final class EnvdRoutes {
+    /** Routes that authorize themselves (or are public) once a token is set. */
+    static final Set<String> TOKEN_EXEMPT = Set.of("GET /health", "GET /files", "POST /files", "POST /init");
+
+    private EnvdRoutes() {}
+
+    static Router create(AgentState state, UserDirectory users, SystemClock systemClock) {
+        InstantSource clock = InstantSource.system();
+        CallerResolver callers = new CallerResolver(users, state);
+        PathResolver paths = new PathResolver(state);
+        FileAccessGuard guard = new FileAccessGuard(state, clock);
+        HostMetrics metrics = new HostMetrics(Path.of("/proc"), Path.of("/"), clock);
+        return new Router()
+                .add("GET", "/health", exchange -> {
+                    exchange.getResponseHeaders().set("Cache-Control", "no-store");
+                    Replies.empty(exchange, 204);
+                })
+                .add("GET", "/files", new FileDownloadRoute(guard, callers, paths))
+                .add("POST", "/files", new FileUploadRoute(guard, callers, paths))
+                .add("POST", "/files/compose", new ComposeRoute(callers, paths, new EntryInfos(users)))
+                .add("POST", "/init", new InitRoute(state, users, systemClock, clock))
+                .add("GET", "/envs", exchange -> Replies.json(exchange, 200, state.envVars()))
+                .add(
+                        "GET",
+                        "/metrics",
+                        exchange -> Replies.json(exchange, 200, metrics.sample().toJson()));
+    }
+}

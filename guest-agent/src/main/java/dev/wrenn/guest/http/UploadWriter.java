@@ -1,0 +1,75 @@
+package dev.wrenn.guest.http;
+
+import dev.wrenn.guest.user.GuestUser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes one uploaded file in place (create or truncate, like envd: keeps the inode, the mode of an existing file,
+ * symlinks, and gives watchers a write event on the file itself) and chowns it to the user. When the upload fails
+ * part-way the file is removed, so no half-written file is left behind.
+ */
+final class UploadWriter {
+    private static final int CHUNK = 64 * 1024;
+
+    private UploadWriter() {}
+
+    static void write(Path target, InputStream content, GuestUser user) throws IOException {
+        Ownership.createParents(target, user);
+        if (Files.isDirectory(target)) {
+            throw HttpError.badRequest("cannot write '" + target + "': it is a directory");
+        }
+        FileChannel file = open(target);
+        try (file) {
+            Ownership.chown(target, user);
+            copy(content, file, target);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(target);
+            throw e;
+        }
+    }
+
+    private static FileChannel open(Path target) {
+        try {
+            return FileChannel.open(
+                    target, StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException e) {
+            throw StorageErrors.toHttpError("creating '" + target + "'", e);
+        }
+    }
+
+    /** Separates the two failure sides: a broken request body is the client's (400), a failed write the disk's. */
+    private static void copy(InputStream content, FileChannel file, Path target) {
+        byte[] chunk = new byte[CHUNK];
+        while (true) {
+            int read = readChunk(content, chunk, target);
+            if (read < 0) {
+                return;
+            }
+            writeChunk(file, ByteBuffer.wrap(chunk, 0, read), target);
+        }
+    }
+
+    private static int readChunk(InputStream content, byte[] chunk, Path target) {
+        try {
+            return content.read(chunk);
+        } catch (IOException e) {
+            throw HttpError.badRequest("reading the upload body for '" + target + "': " + e.getMessage());
+        }
+    }
+
+    private static void writeChunk(FileChannel file, ByteBuffer data, Path target) {
+        try {
+            while (data.hasRemaining()) {
+                file.write(data);
+            }
+        } catch (IOException e) {
+            throw StorageErrors.toHttpError("writing '" + target + "'", e);
+        }
+    }
+}
