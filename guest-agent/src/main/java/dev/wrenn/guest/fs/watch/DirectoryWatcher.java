@@ -5,14 +5,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,30 +16,23 @@ import org.slf4j.LoggerFactory;
  * the events (it blocks in {@code poll}) and hands them to the listener in order.
  *
  * <p>Each change is reported once: a subdirectory's own "deleted"/"moved"/"attributes changed" notifications are
- * dropped because its parent reports the same change under the subdirectory's name. Files created inside a new
- * subdirectory before its watch is in place are not reported (as with any inotify-based watcher).
+ * dropped because its parent reports the same change under the subdirectory's name. When a recursive watch sees a
+ * new directory, whatever is already inside it when its watch is placed is reported as created too (else
+ * {@code mkdir -p a/b} would only ever report {@code a}); an entry created in the instant between placing the watch
+ * and looking may therefore be reported twice. A directory moved in from outside is watched, its contents are not
+ * reported.
  */
 public final class DirectoryWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryWatcher.class);
-    private static final int EVENT_MASK = LinuxInotify.IN_CREATE
-            | LinuxInotify.IN_MOVED_TO
-            | LinuxInotify.IN_MODIFY
-            | LinuxInotify.IN_DELETE
-            | LinuxInotify.IN_DELETE_SELF
-            | LinuxInotify.IN_MOVED_FROM
-            | LinuxInotify.IN_MOVE_SELF
-            | LinuxInotify.IN_ATTRIB;
     private static final int HEADER_BYTES = 16;
     private static final int BUFFER_BYTES = 64 * 1024;
-    private static final Path ROOT = Path.of("");
 
     private final Path root;
     private final boolean recursive;
     private final Consumer<WatchEvent> listener;
     private final int inotifyFd;
     private final int wakeFd;
-    /** Watch descriptor to directory relative to {@link #root}; touched by the reader thread only after start. */
-    private final Map<Integer, Path> directories = new HashMap<>();
+    private final WatchedTree tree;
 
     private final Thread reader;
     /** Guards {@link #closed} and {@link #descriptorsClosed} so close() never signals a recycled descriptor. */
@@ -54,7 +40,10 @@ public final class DirectoryWatcher implements AutoCloseable {
 
     private volatile boolean closed;
     private boolean descriptorsClosed;
-    private int rootWd;
+    /** A directory's "moved from" awaiting its "moved to"; reader thread only. */
+    private PendingMove pendingMove;
+
+    private record PendingMove(int cookie, Path from) {}
 
     private DirectoryWatcher(Path root, boolean recursive, Consumer<WatchEvent> listener) throws IOException {
         this.root = root;
@@ -67,6 +56,7 @@ public final class DirectoryWatcher implements AutoCloseable {
             LinuxInotify.close(inotifyFd);
             throw e;
         }
+        this.tree = new WatchedTree(root, inotifyFd);
         this.reader = Thread.ofPlatform().daemon().name("watch " + root).unstarted(this::readLoop);
     }
 
@@ -79,11 +69,9 @@ public final class DirectoryWatcher implements AutoCloseable {
             throws IOException {
         DirectoryWatcher watcher = new DirectoryWatcher(root, recursive, listener);
         try {
-            watcher.rootWd =
-                    LinuxInotify.addWatch(watcher.inotifyFd, root.toString(), EVENT_MASK | LinuxInotify.IN_ONLYDIR);
-            watcher.directories.put(watcher.rootWd, ROOT);
+            watcher.tree.watchRoot();
             if (recursive) {
-                watcher.watchSubdirectories(ROOT);
+                watcher.tree.watchBelow(WatchedTree.ROOT, found -> {});
             }
         } catch (IOException | RuntimeException e) {
             LinuxInotify.close(watcher.wakeFd);
@@ -137,98 +125,81 @@ public final class DirectoryWatcher implements AutoCloseable {
         while (offset + HEADER_BYTES <= length) {
             int wd = buffer.get(ValueLayout.JAVA_INT, offset);
             int mask = buffer.get(ValueLayout.JAVA_INT, offset + 4);
+            int cookie = buffer.get(ValueLayout.JAVA_INT, offset + 8);
             int nameBytes = buffer.get(ValueLayout.JAVA_INT, offset + 12);
             String name = nameBytes == 0 ? "" : buffer.getString(offset + HEADER_BYTES);
             offset += HEADER_BYTES + nameBytes;
             if (!closed) {
-                handle(wd, mask, name);
+                handle(wd, mask, cookie, name);
             }
         }
     }
 
-    private void handle(int wd, int mask, String name) {
+    private void handle(int wd, int mask, int cookie, String name) {
         if ((mask & LinuxInotify.IN_Q_OVERFLOW) != 0) {
             LOG.warn("watch of {}: the kernel event queue overflowed, some changes were not reported", root);
             return;
         }
-        Path directory = directories.get(wd);
+        settlePendingMove(mask, cookie);
+        Path directory = tree.directoryOf(wd);
         if (directory == null) {
             return;
         }
         if ((mask & LinuxInotify.IN_IGNORED) != 0) {
-            directories.remove(wd);
+            tree.forget(wd);
             return;
         }
-        if (name.isEmpty() && wd != rootWd) {
+        if (name.isEmpty() && !tree.isRoot(wd)) {
             return; // the parent directory's watch reports this change under the subdirectory's name
         }
         Path relative = name.isEmpty() ? directory : directory.resolve(name);
-        if (recursive && (mask & LinuxInotify.IN_ISDIR) != 0) {
-            followDirectoryChange(mask, relative);
+        boolean directoryChanged = recursive && (mask & LinuxInotify.IN_ISDIR) != 0;
+        if (directoryChanged) {
+            followBeforeReporting(mask, cookie, relative);
         }
         EventType type = EventTypes.of(mask);
         if (type != null) {
-            deliver(new WatchEvent(relative.toString(), type, root.resolve(relative)));
+            deliver(relative, type);
+        }
+        if (directoryChanged && (mask & LinuxInotify.IN_CREATE) != 0) {
+            // mkdir -p and friends fill a new directory before its watch exists: report what is already there
+            tree.watchBelow(relative, found -> deliver(found, EventType.EVENT_TYPE_CREATE));
         }
     }
 
-    /** Keeps watches in step with directories appearing, disappearing or moving inside the watched tree. */
-    private void followDirectoryChange(int mask, Path relative) {
-        if ((mask & (LinuxInotify.IN_CREATE | LinuxInotify.IN_MOVED_TO)) != 0) {
-            watchDirectory(relative);
-            watchSubdirectories(relative);
+    /**
+     * A directory's "moved from" is settled by the next event: its matching "moved to" (the rename stayed inside
+     * the tree, so the watches are renamed) or anything else (it left the tree, so its watches go).
+     */
+    private void settlePendingMove(int mask, int cookie) {
+        if (pendingMove != null && !((mask & LinuxInotify.IN_MOVED_TO) != 0 && cookie == pendingMove.cookie())) {
+            tree.unwatch(pendingMove.from());
+            pendingMove = null;
+        }
+    }
+
+    private void followBeforeReporting(int mask, int cookie, Path relative) {
+        if ((mask & LinuxInotify.IN_CREATE) != 0) {
+            tree.watch(relative);
+        } else if ((mask & LinuxInotify.IN_MOVED_TO) != 0) {
+            if (pendingMove != null) {
+                tree.rename(pendingMove.from(), relative);
+                pendingMove = null;
+            } else {
+                tree.watch(relative);
+                tree.watchBelow(relative, found -> {});
+            }
         } else if ((mask & LinuxInotify.IN_MOVED_FROM) != 0) {
-            unwatchTree(relative);
+            pendingMove = new PendingMove(cookie, relative);
         }
     }
 
-    private void deliver(WatchEvent event) {
+    private void deliver(Path relative, EventType type) {
+        WatchEvent event = new WatchEvent(relative.toString(), type, root.resolve(relative));
         try {
             listener.accept(event);
         } catch (RuntimeException e) {
             LOG.warn("watch of {}: listener failed on {}", root, event, e);
-        }
-    }
-
-    private void watchSubdirectories(Path relative) {
-        try {
-            Files.walkFileTree(root.resolve(relative), new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    if (!dir.equals(root.resolve(relative))) {
-                        watchDirectory(root.relativize(dir));
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) {
-                    return FileVisitResult.CONTINUE; // vanished or unreadable: nothing to watch there
-                }
-            });
-        } catch (IOException e) {
-            LOG.debug("watch of {}: cannot walk {}: {}", root, relative, e.toString());
-        }
-    }
-
-    private void watchDirectory(Path relative) {
-        try {
-            int mask = EVENT_MASK | LinuxInotify.IN_ONLYDIR | LinuxInotify.IN_DONT_FOLLOW;
-            int wd = LinuxInotify.addWatch(inotifyFd, root.resolve(relative).toString(), mask);
-            directories.put(wd, relative);
-        } catch (IOException e) {
-            LOG.debug("watch of {}: cannot watch {}: {}", root, relative, e.getMessage());
-        }
-    }
-
-    private void unwatchTree(Path relative) {
-        Iterator<Map.Entry<Integer, Path>> it = directories.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<Integer, Path> entry = it.next();
-            if (entry.getKey() != rootWd && entry.getValue().startsWith(relative)) {
-                LinuxInotify.removeWatch(inotifyFd, entry.getKey());
-                it.remove();
-            }
         }
     }
 }

@@ -192,9 +192,21 @@ final class LinuxInotify {
 
     private static long check(long result, MemorySegment errno, String operation) throws IOException {
         if (result < 0) {
-            throw new IOException(operation + " failed: errno " + errnoOf(errno));
+            throw new IOException(operation + " failed: " + describe(errnoOf(errno)));
         }
         return result;
+    }
+
+    /** The errors a watch can realistically meet, in words an operator can act on. */
+    private static String describe(int errno) {
+        return switch (errno) {
+            case 2 -> "no such file or directory";
+            case 13 -> "permission denied";
+            case 20 -> "not a directory";
+            case 24 -> "too many open files or inotify instances (fs.inotify.max_user_instances)";
+            case 28 -> "inotify watch limit reached (fs.inotify.max_user_watches)";
+            default -> "errno " + errno;
+        };
     }
 
     private static int check(int result, MemorySegment errno, String operation) throws IOException {
