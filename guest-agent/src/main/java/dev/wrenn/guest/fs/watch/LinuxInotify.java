@@ -71,6 +71,7 @@ final class LinuxInotify {
 
     private LinuxInotify() {}
 
+    @SuppressWarnings("restricted") // the agent is started with --enable-native-access
     private static MethodHandle bind(String name, FunctionDescriptor descriptor) {
         MemorySegment symbol =
                 LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no function " + name));

@@ -56,13 +56,16 @@ public final class WatchStreams {
         WatchTargets.requireWatchable(dir, request.getAllowNetworkMounts());
         BlockingQueue<Item> queue = new LinkedBlockingQueue<>();
         boolean includeEntry = request.getIncludeEntry();
-        try (DirectoryWatcher ignored =
-                start(dir, request.getRecursive(), e -> queue.add(new Changed(events.toProto(e, includeEntry))))) {
+        DirectoryWatcher watcher =
+                start(dir, request.getRecursive(), e -> queue.add(new Changed(events.toProto(e, includeEntry))));
+        try {
             context.onCancel(() -> queue.add(Stop.INSTANCE));
             sink.send(START);
             pump(queue, keepaliveInterval(context), context, sink);
         } catch (StreamSink.StreamClosedException e) {
-            // the client went away; closing the watcher is all that is left to do
+            // the client went away; releasing the watch is all that is left to do
+        } finally {
+            watcher.close();
         }
     }
 
