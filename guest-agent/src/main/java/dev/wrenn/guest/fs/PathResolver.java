@@ -1,10 +1,16 @@
 package dev.wrenn.guest.fs;
 
+import dev.wrenn.connect.ConnectException;
 import dev.wrenn.guest.state.AgentState;
 import dev.wrenn.guest.user.GuestUser;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
-/** PLACEHOLDER for the filesystem helper's class (replaced at merge): turns a request path into an absolute one. */
+/**
+ * Turns a path as a client sends it into the absolute, normalized path the agent acts on, the way envd does: an
+ * absolute path stays put, {@code ~} and {@code ~/x} name the caller's home, a relative path is relative to the
+ * caller's home, and an empty path means the default working directory (else the home).
+ */
 public final class PathResolver {
     private final AgentState state;
 
@@ -12,15 +18,29 @@ public final class PathResolver {
         this.state = state;
     }
 
+    /** @throws ConnectException {@code invalid_argument} when the text cannot be a path (a NUL byte) */
     public Path resolve(String rawPath, GuestUser user) {
+        Path home = user.home().toAbsolutePath();
         if (rawPath == null || rawPath.isEmpty()) {
-            return state.defaultWorkdir().map(Path::of).orElse(user.home());
+            return state.defaultWorkdir()
+                    .map(wd -> home.resolve(parse(wd)))
+                    .orElse(home)
+                    .normalize();
         }
-        String expanded = rawPath;
-        if (rawPath.equals("~") || rawPath.startsWith("~/")) {
-            expanded = user.home() + rawPath.substring(1);
+        if (rawPath.equals("~")) {
+            return home.normalize();
         }
-        Path path = Path.of(expanded);
-        return (path.isAbsolute() ? path : user.home().resolve(path)).normalize();
+        if (rawPath.startsWith("~/")) {
+            return home.resolve(parse(rawPath.substring(2))).normalize();
+        }
+        return home.resolve(parse(rawPath)).normalize();
+    }
+
+    private static Path parse(String text) {
+        try {
+            return Path.of(text);
+        } catch (InvalidPathException e) {
+            throw ConnectException.invalidArgument("invalid path '" + text + "': " + e.getReason());
+        }
     }
 }
