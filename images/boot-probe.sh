@@ -108,7 +108,7 @@ start_qemu() {
   qemu-img create -q -f qcow2 -b "$IMAGES/rootfs.ext4" -F raw "$TMP/overlay.qcow2"
   case "$1" in
     kvm) accel_args=(-accel kvm) cpu=host ;;
-    tcg) accel_args=(-accel tcg,thread=multi) cpu=max ;;
+    tcg) accel_args=(-accel "tcg,thread=multi") cpu=max ;;
   esac
   # tsc_early_khz: microvm has no PIT/HPET to calibrate the TSC against; without it ~1 TCG boot in 3 hangs.
   append="console=ttyS0 quiet panic=-1 tsc_early_khz=$(host_tsc_khz) wrenn.hostname=sandbox"
@@ -155,7 +155,7 @@ explain_failure() { # WHAT CODE
   [ "$2" != 2 ] || echo "QEMU exited before $1" >&2
   if [ -s "$TMP/qemu.out" ]; then echo "--- QEMU's output ---" >&2; tail -5 "$TMP/qemu.out" >&2; fi
   echo "--- last lines of the guest console ---" >&2
-  tail -25 "$CONSOLE" 2>/dev/null >&2 || true
+  tail -25 "$CONSOLE" >&2 2>/dev/null || true
   die "$1 did not happen within the timeout"
 }
 
@@ -174,7 +174,7 @@ choose_accel_and_boot() {
   elif [ "$ACCEL" = kvm ]; then
     die "--accel kvm: /dev/kvm is missing or not accessible"
   fi
-  step "2/3" "boot: TCG, $CPUS vCPUs, $MEMORY MB (~6 s to the agent)"
+  step "2/3" "boot: TCG, $CPUS vCPUs, $MEMORY MB (~6 s to /health on an idle machine)"
   start_qemu tcg
   USED_ACCEL=tcg
 }

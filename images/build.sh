@@ -251,7 +251,7 @@ build_base_tree() {
 }
 
 BASE_DIR="$CACHE/rootfs-base/$BASE_KEY"
-step "4/$STEPS" "rootfs base: mmdebstrap Debian $SUITE + ${#PACKAGES[@]} packages (~1 min the first time)"
+step "4/$STEPS" "rootfs base: mmdebstrap Debian $SUITE + ${#PACKAGES[@]} packages (20-80 s the first time)"
 mkdir -p "$CACHE/rootfs-base"
 if [ -d "$BASE_DIR" ]; then
   note "cached in $BASE_DIR"
@@ -271,7 +271,7 @@ jre_modules() {
   printf '%s\n' "${JRE_MODULES[@]}" ${found//,/ } | grep -E '^[a-z][a-z0-9.]*$' | LC_ALL=C sort -u | paste -sd,
 }
 
-step "5/$STEPS" "java runtime: jlink from $JDK_RELEASE (~10 s the first time)"
+step "5/$STEPS" "java runtime: jlink from $JDK_RELEASE (5-10 s the first time)"
 MODULES_CSV="$(jre_modules)"
 JRE_KEY="$(printf '%s\n' "$JDK_RELEASE" "$MODULES_CSV" "${JLINK_OPTIONS[*]}" | sha256sum | cut -c1-16)"
 JRE_DIR="$CACHE/jre/$JRE_KEY"
@@ -306,7 +306,7 @@ assemble_rootfs() {
     >"$root/etc/wrenn/image"
 }
 
-step "6/$STEPS" "rootfs image: assemble and mkfs.ext4 -d, $DISK_SIZE sparse (~10 s)"
+step "6/$STEPS" "rootfs image: assemble and mkfs.ext4 -d, $DISK_SIZE sparse (~3 s)"
 assemble_rootfs
 truncate -s "$DISK_SIZE" "$WORK/rootfs.ext4" || die "--disk-size $DISK_SIZE is not a size truncate accepts"
 mkfs.ext4 -q -F -L wrenn-root -m 0 -d "$WORK/rootfs" "$WORK/rootfs.ext4" \

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by images/build.sh and images/boot-probe.sh: progress lines, errors, host tools, apt sources.
 
 WRENN_STEP_T0=""

@@ -1,5 +1,7 @@
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Executors;
 
 /**
@@ -23,5 +25,8 @@ public final class StandInAgent {
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         System.out.println("stand-in agent listening on port " + port);
+        // Boot with wrenn.log=console to see what wrenn-init set up.
+        System.out.println("stand-in agent: hostname " + Files.readString(Path.of("/proc/sys/kernel/hostname")).strip());
+        Files.readAllLines(Path.of("/proc/self/mounts")).forEach(line -> System.out.println("stand-in agent: " + line));
     }
 }
