@@ -106,8 +106,9 @@ final class EventStream<O> {
         return deadlineNanos.map(d -> Math.min(untilKeepalive, d - now)).orElse(untilKeepalive);
     }
 
+    /** Compares with the wall clock, as the server's deadline timer does, so both agree the deadline passed. */
     private void failIfPastDeadline() {
-        if (deadlineNanos.isPresent() && System.nanoTime() - deadlineNanos.get() >= 0) {
+        if (context.deadline().filter(d -> !Instant.now().isBefore(d)).isPresent()) {
             onDeadline.run();
             throw new ConnectException(
                     Code.DEADLINE_EXCEEDED,

@@ -6,7 +6,12 @@ import java.util.Optional;
 
 /** Everything decided about a process before it starts: validated, resolved and ready for posix_spawn. */
 record LaunchPlan(
-        List<String> argv, List<String> environment, Path workingDirectory, Optional<TerminalSize> pty, boolean stdin) {
+        List<String> argv,
+        List<String> environment,
+        Path workingDirectory,
+        Optional<TerminalSize> pty,
+        boolean stdin,
+        int uid) {
     record TerminalSize(int cols, int rows) {}
 
     LaunchPlan {

@@ -56,7 +56,12 @@ final class LaunchPlanner {
                 request.hasPty() ? Optional.of(terminalSize(request)) : Optional.empty();
         boolean stdin = !request.hasStdin() || request.getStdin();
         return new LaunchPlan(
-                argv, environment(config, user, pty.isPresent()), workingDirectory(config, user), pty, stdin);
+                argv,
+                environment(config, user, pty.isPresent()),
+                workingDirectory(config, user),
+                pty,
+                stdin,
+                user.uid());
     }
 
     /** The setpriv prefix that switches to {@code user}; none when the agent already is that user. */

@@ -5,6 +5,7 @@ import dev.wrenn.connect.ConnectException;
 import dev.wrenn.guest.process.sys.ErrnoException;
 import dev.wrenn.guest.process.sys.SpawnSpec;
 import dev.wrenn.protocol.envd.process.ProcessInfo;
+import java.io.IOException;
 import java.time.Duration;
 
 /** Starts a planned process, registers it and gives it the platform thread that supervises it. */
@@ -44,9 +45,9 @@ final class ProcessLauncher {
     private static Stdio openStdio(LaunchPlan plan) {
         try {
             return plan.pty().isPresent()
-                    ? Stdio.terminal(plan.pty().get().cols(), plan.pty().get().rows())
+                    ? Stdio.terminal(plan.pty().get().cols(), plan.pty().get().rows(), plan.uid())
                     : Stdio.pipes(plan.stdin());
-        } catch (ErrnoException e) {
+        } catch (IOException e) {
             throw new ConnectException(
                     Code.RESOURCE_EXHAUSTED,
                     "opening " + (plan.pty().isPresent() ? "a PTY" : "pipes") + " for a new process: " + e.getMessage(),

@@ -6,6 +6,7 @@ import dev.wrenn.guest.process.pty.Pty;
 import dev.wrenn.guest.process.sys.ErrnoException;
 import dev.wrenn.guest.process.sys.Posix;
 import dev.wrenn.guest.process.sys.SpawnSpec.FdAction;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -43,10 +44,19 @@ final class Stdio {
         }
     }
 
-    /** A new terminal, opened by the child as 0 (its controlling terminal) and duplicated to 1 and 2. */
-    static Stdio terminal(int cols, int rows) throws ErrnoException {
+    /**
+     * A new terminal, opened by the child as 0 (its controlling terminal) and duplicated to 1 and 2, and owned by
+     * {@code uid} as a login terminal is, so programs that reopen it by name may.
+     */
+    static Stdio terminal(int cols, int rows, int uid) throws IOException {
         Stdio stdio = new Stdio();
         stdio.pty = Pty.open(cols, rows);
+        try {
+            stdio.pty.setOwner(uid);
+        } catch (IOException | RuntimeException e) {
+            stdio.closeAll();
+            throw e;
+        }
         stdio.childActions.add(new FdAction.Open(stdio.pty.slavePath(), Posix.O_RDWR, 0));
         stdio.childActions.add(new FdAction.Dup(0, 1));
         stdio.childActions.add(new FdAction.Dup(0, 2));

@@ -12,6 +12,9 @@ final class Subscription {
     /** Not a real event: {@link #wake} enqueues it so a waiting stream re-checks cancellation. */
     static final ProcessEvent WAKE_UP = ProcessEvent.getDefaultInstance();
 
+    // Never wait less: a deadline a hair away must not turn the stream's loop into a busy spin.
+    private static final long MIN_WAIT_NANOS = 1_000_000;
+
     private final LinkedBlockingQueue<ProcessEvent> events = new LinkedBlockingQueue<>();
 
     void offer(ProcessEvent event) {
@@ -24,6 +27,6 @@ final class Subscription {
 
     /** The next event, {@link #WAKE_UP}, or null when {@code nanos} pass first. */
     ProcessEvent poll(long nanos) throws InterruptedException {
-        return events.poll(Math.max(nanos, 0), TimeUnit.NANOSECONDS);
+        return events.poll(Math.max(nanos, MIN_WAIT_NANOS), TimeUnit.NANOSECONDS);
     }
 }

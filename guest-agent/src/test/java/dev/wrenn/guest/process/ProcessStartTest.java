@@ -210,6 +210,27 @@ class ProcessStartTest {
         }
     }
 
+    @Test
+    void finishedProcessesLeaveNoDescriptorsOpenInTheAgent() throws IOException {
+        client.run(shell("echo warm-up"));
+        client.run(ProcessClient.terminal(80, 24, "true"));
+        long before = openDescriptors();
+
+        for (int i = 0; i < 10; i++) {
+            client.run(shell("echo $i; echo err >&2"));
+            client.run(ProcessClient.terminal(80, 24, "true"));
+            client.run(command("true").toBuilder().setStdin(false).build());
+        }
+
+        assertThat(openDescriptors()).isLessThanOrEqualTo(before);
+    }
+
+    private static long openDescriptors() throws IOException {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
     private static StartRequest inDirectory(String cwd) {
         return command("pwd").toBuilder()
                 .setProcess(ProcessConfig.newBuilder().setCmd("pwd").setCwd(cwd))

@@ -8,10 +8,13 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import dev.wrenn.guest.process.sys.ErrnoException;
 import dev.wrenn.guest.process.sys.Native;
 import dev.wrenn.guest.process.sys.Posix;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * A pseudo-terminal pair. The agent keeps only the master (non-blocking, close-on-exec); the child opens the slave
@@ -79,6 +82,13 @@ public final class Pty implements AutoCloseable {
             winsize.set(JAVA_SHORT, 2, (short) cols);
             Native.check("ioctl(TIOCSWINSZ) " + slavePath, slot ->
                     (int) IOCTL.invokeExact(slot, master, TIOCSWINSZ, winsize));
+        }
+    }
+
+    /** Gives the slave device to user {@code uid}; only root can, and only another user needs it. */
+    public void setOwner(int uid) throws IOException {
+        if (uid != Posix.geteuid() && Posix.geteuid() == 0) {
+            Files.setAttribute(Path.of(slavePath), "unix:uid", uid);
         }
     }
 
