@@ -178,6 +178,33 @@ class ProcessControlTest {
     }
 
     @Test
+    void inputLargerThanThePipeBufferIsWrittenCompletely() {
+        StreamCall<StartResponse> call = client.start(command("wc", "-c"));
+        String megabyte = "x".repeat(1 << 20);
+
+        client.sendStdin(pid(call.pid()), megabyte);
+        client.closeStdin(pid(call.pid()));
+
+        assertThat(call.awaitEnd().getExitCode()).isZero();
+        assertThat(call.stdout().trim()).isEqualTo(Integer.toString(1 << 20));
+    }
+
+    @Test
+    void inputToAProcessThatClosedItsStdinIsAFailedPreconditionAndTheAgentSurvives() {
+        StreamCall<StartResponse> call = client.start(shell("exec 0<&-; echo closed; sleep 60"));
+        await().atMost(StreamCall.PATIENCE).until(() -> call.stdout().equals("closed\n"));
+        try {
+            assertCode(
+                    () -> client.sendStdin(pid(call.pid()), "nobody reads this"),
+                    Code.FAILED_PRECONDITION,
+                    "Broken pipe");
+        } finally {
+            client.signal(pid(call.pid()), Signal.SIGNAL_SIGKILL);
+        }
+        assertThat(client.run(command("true")).awaitEnd().getExitCode()).isZero();
+    }
+
+    @Test
     void streamInputWritesEveryDataMessageToStdin() {
         StreamCall<StartResponse> call = client.start(command("cat"));
         ProcessInput chunk = ProcessInput.newBuilder()

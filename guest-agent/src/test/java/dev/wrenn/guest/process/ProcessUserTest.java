@@ -5,9 +5,14 @@ import static dev.wrenn.guest.process.ProcessControlTest.assertCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wrenn.connect.Code;
+import dev.wrenn.guest.state.AgentState;
+import dev.wrenn.guest.user.GuestUser;
 import dev.wrenn.protocol.envd.process.ProcessConfig;
 import dev.wrenn.protocol.envd.process.StartRequest;
 import dev.wrenn.protocol.envd.process.StartResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,6 +61,17 @@ class ProcessUserTest {
 
         assertThat(call.awaitEnd().getExitCode()).isZero();
         assertThat(call.pty()).isEqualTo("nobody\r\nnobody\r\n");
+    }
+
+    @Test
+    void anAgentThatIsNotRootRefusesToRunProcessesAsAnotherUser() {
+        LaunchPlanner planner = new LaunchPlanner(
+                new AgentState("alice"), 1000, Optional.of(Path.of("/usr/bin/setpriv")), "/usr/bin:/bin");
+        GuestUser root = new GuestUser("root", 0, 0, Path.of("/"), "/bin/sh", List.of());
+        GuestUser alice = new GuestUser("alice", 1000, 1000, Path.of("/"), "/bin/sh", List.of());
+
+        assertCode(() -> planner.plan(command("id"), root), Code.PERMISSION_DENIED, "user 'root'");
+        assertThat(planner.plan(command("id"), alice).argv()).startsWith("/bin/sh", "-c");
     }
 
     @Test
