@@ -1,0 +1,21 @@
+package dev.wrenn.guest.process;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** Everything decided about a process before it starts: validated, resolved and ready for posix_spawn. */
+record LaunchPlan(
+        List<String> argv,
+        List<String> environment,
+        Path workingDirectory,
+        Optional<TerminalSize> pty,
+        boolean stdin,
+        int uid) {
+    record TerminalSize(int cols, int rows) {}
+
+    LaunchPlan {
+        argv = List.copyOf(argv);
+        environment = List.copyOf(environment);
+    }
+}
