@@ -45,10 +45,15 @@ public final class GuestAgentMain {
         FilesystemService filesystem = FilesystemService.create(state, callers, users);
         OrphanReaper reaper = OrphanReaper.start(processes);
         GuestHttpServer http = new GuestHttpServer(state, users);
-        ConnectHttpHandler rpc = new ConnectHttpHandler(List.of(processes.connectService(), filesystem.connectService()));
+        ConnectHttpHandler rpc =
+                new ConnectHttpHandler(List.of(processes.connectService(), filesystem.connectService()));
         rpc.contextPaths().forEach(path -> http.mount(path, rpc));
         http.start(new InetSocketAddress(options.bindAddress(), options.port()));
-        log.info("wrenn guest agent (envd {}) listening on {}:{}", EnvdVersion.VALUE, options.bindAddress(), options.port());
+        log.info(
+                "wrenn guest agent (envd {}) listening on {}:{}",
+                EnvdVersion.VALUE,
+                options.bindAddress(),
+                options.port());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             http.stop();

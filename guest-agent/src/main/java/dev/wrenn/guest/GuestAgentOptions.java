@@ -2,8 +2,7 @@ package dev.wrenn.guest;
 
 /** Command-line options of the guest agent. */
 record GuestAgentOptions(String bindAddress, int port, String defaultUser, boolean help) {
-    static final String USAGE =
-            """
+    static final String USAGE = """
             usage: wrenn guest-agent [--port N] [--bind ADDRESS] [--default-user NAME]
               --port N             TCP port to listen on (default 49983, envd's port)
               --bind ADDRESS       address to listen on (default 0.0.0.0)
