@@ -27,15 +27,15 @@ public final class SandboxRuleset {
         String egressNat = egress ? "\n    oifname \"%s\" masquerade".formatted(Slot.PEER_NAME) : "";
         return """
                 table ip %1$s {
-                  chain pre {
+                  chain dnat_in {
                     type nat hook prerouting priority dstnat;
                     iifname "%2$s" ip daddr %3$s dnat to %4$s
                   }
-                  chain post {
+                  chain snat_out {
                     type nat hook postrouting priority srcnat;
                     oifname "%5$s" masquerade%6$s
                   }
-                  chain fwd {
+                  chain guest_out {
                     type filter hook forward priority filter; policy accept;
                     ct state established,related accept
                     %7$s
@@ -52,12 +52,12 @@ public final class SandboxRuleset {
     public static String hostEgress(Slot slot, String defaultDevice) {
         return """
                 table ip %1$s {
-                  chain fwd {
+                  chain egress_forward {
                     type filter hook forward priority filter; policy accept;
                     iifname "%2$s" oifname "%3$s" accept
                     iifname "%3$s" oifname "%2$s" ct state established,related accept
                   }
-                  chain post {
+                  chain egress_nat {
                     type nat hook postrouting priority srcnat;
                     ip saddr %4$s oifname "%3$s" masquerade
                   }
