@@ -150,7 +150,10 @@ class SandboxNetworkTest {
             assertThat(rules).contains("oifname \"eth0\" masquerade").contains("169.254.169.254");
             // nft merges 10.11.0.0/16 and 10.12.0.0/16, the other sandboxes, into one interval.
             assertThat(rules).contains("10.11.0.0-10.12.255.255");
-            assertThat(ip.addresses(null)).allSatisfy(own -> assertThat(rules).contains(own.toString()));
+            assertThat(ip.addresses(null))
+                    .map(Ipv4::toString)
+                    .filteredOn(own -> !own.startsWith("10.11.") && !own.startsWith("10.12."))
+                    .allSatisfy(own -> assertThat(rules).contains(own));
             assertThat(nft.listTables(null)).contains("ip wrenn-egress-32001");
             assertThat(nft.listRuleset(null)).contains("ip saddr 10.12.250.3 oifname");
 
