@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * One external command as an argument vector (never a shell string, so no argument is ever re-parsed). Its stdin
  * is /dev/null unless input is given, so no child can ever read the agent's terminal.
  */
-public record Command(List<String> argv, Duration timeout, String input) {
+public record Command(List<String> argv, Duration timeout, String input, Path directory) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     private static final File DEV_NULL = new File("/dev/null");
     // Output readers may be blocked by a grandchild that kept the pipe; past this we stop waiting for them.
@@ -33,26 +33,31 @@ public record Command(List<String> argv, Duration timeout, String input) {
     }
 
     public static Command of(String... argv) {
-        return new Command(List.of(argv), DEFAULT_TIMEOUT, null);
+        return new Command(List.of(argv), DEFAULT_TIMEOUT, null, null);
     }
 
     public static Command of(List<String> argv) {
-        return new Command(argv, DEFAULT_TIMEOUT, null);
+        return new Command(argv, DEFAULT_TIMEOUT, null, null);
     }
 
     public Command withTimeout(Duration newTimeout) {
-        return new Command(argv, newTimeout, input);
+        return new Command(argv, newTimeout, input, directory);
     }
 
     public Command withInput(String newInput) {
-        return new Command(argv, timeout, newInput);
+        return new Command(argv, timeout, newInput, directory);
+    }
+
+    /** Runs the command in this working directory instead of the agent's. */
+    public Command in(Path newDirectory) {
+        return new Command(argv, timeout, input, newDirectory);
     }
 
     /** This command run by another one, e.g. {@code ip netns exec <ns>} in front of it. */
     public Command prefixedBy(List<String> prefix) {
         List<String> all = new ArrayList<>(prefix);
         all.addAll(argv);
-        return new Command(all, timeout, input);
+        return new Command(all, timeout, input, directory);
     }
 
     /** Runs to completion; a non-zero exit is a {@link CommandException} quoting stderr. */
@@ -91,6 +96,9 @@ public record Command(List<String> argv, Duration timeout, String input) {
                 .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
         return launch(builder);
     }
 
@@ -107,6 +115,9 @@ public record Command(List<String> argv, Duration timeout, String input) {
     private ProcessBuilder processBuilder() {
         ProcessBuilder builder = new ProcessBuilder(argv);
         builder.environment().put("LC_ALL", "C");
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
         if (input == null) {
             builder.redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
         }

@@ -22,6 +22,11 @@ public final class AccelProbe {
     private static final Logger log = LoggerFactory.getLogger(AccelProbe.class);
     private static final Path KVM_DEVICE = Path.of("/dev/kvm");
     public static final Duration DEFAULT_PROBE_TIME = Duration.ofSeconds(4);
+    /**
+     * The first line of the kernel proper. Console output alone proves nothing: the real-mode boot stub prints
+     * "Probing EDD" even where KVM then hangs.
+     */
+    static final String KERNEL_BANNER = "Linux version";
 
     private final Path kernel;
     private final Path workDir;
@@ -61,13 +66,13 @@ public final class AccelProbe {
 
     private boolean kernelPrintsUnderKvm() {
         Path dir = workDir.resolve("accel-probe");
-        // loglevel=8 overrides `quiet` so the kernel prints from its first milliseconds.
-        VmSpec spec = new VmSpec("accel-probe", kernel, null, null, 1, 128, dir, null, null, "loglevel=8");
+        // loglevel=8 overrides `quiet` so the kernel prints its banner in its first milliseconds.
+        VmSpec spec = new VmSpec("accel-probe", kernel, null, null, 1, 128, dir, null, null, "loglevel=8 edd=off");
         QemuMicrovm vm = new QemuMicrovm(spec, Accel.KVM, HostCpu.tscKhz());
         try {
             vm.start();
-            boolean printed = consoleWritesWithin(spec.consoleLog(), probeTime);
-            log.info("KVM probe boot: console {} within {}", printed ? "printed" : "stayed silent", probeTime);
+            boolean printed = bannerWithin(spec.consoleLog(), probeTime);
+            log.info("KVM probe boot: kernel banner {} within {}", printed ? "printed" : "not printed", probeTime);
             return printed;
         } catch (HostAgentException e) {
             log.info("KVM probe boot failed to start, using TCG: {}", e.getMessage());
@@ -78,10 +83,10 @@ public final class AccelProbe {
         }
     }
 
-    private static boolean consoleWritesWithin(Path console, Duration time) {
+    private static boolean bannerWithin(Path console, Duration time) {
         long deadline = System.nanoTime() + time.toNanos();
         while (System.nanoTime() < deadline) {
-            if (sizeOf(console) > 0) {
+            if (contents(console).contains(KERNEL_BANNER)) {
                 return true;
             }
             try {
@@ -94,11 +99,11 @@ public final class AccelProbe {
         return false;
     }
 
-    private static long sizeOf(Path file) {
+    private static String contents(Path file) {
         try {
-            return Files.exists(file) ? Files.size(file) : 0;
+            return Files.exists(file) ? Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1) : "";
         } catch (IOException e) {
-            return 0;
+            return "";
         }
     }
 

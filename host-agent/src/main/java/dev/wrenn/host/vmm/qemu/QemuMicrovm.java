@@ -126,7 +126,14 @@ public final class QemuMicrovm implements Vmm {
                 throw startFailure("QEMU exited with " + process.exitValue());
             }
             if (Files.exists(spec.qmpSocket())) {
-                return QmpClient.connect(spec.qmpSocket(), QmpClient.DEFAULT_TIMEOUT);
+                try {
+                    return QmpClient.connect(spec.qmpSocket(), QmpClient.DEFAULT_TIMEOUT);
+                } catch (QmpException e) {
+                    // QEMU binds the socket file before it listens: refused until then, so try again.
+                    if (!(e.getCause() instanceof java.io.IOException)) {
+                        throw e;
+                    }
+                }
             }
             sleep(SOCKET_POLL);
         }
