@@ -12,8 +12,9 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * A bootable test guest: Debian's cloud kernel (downloaded with apt-get once and cached) and a busybox initramfs
- * built here that loads the virtio modules, configures eth0 as 169.254.0.21/30 and serves HTTP on port 80 and a
- * TCP echo on port 7. Independent of the real guest image, which images/build.sh makes.
+ * built here that loads the virtio modules, configures eth0 as 169.254.0.21/30 and serves HTTP on port 80, a TCP
+ * echo on port 7 and {@code /health} on the guest agent's port 49983, so readiness checks pass. Independent of
+ * the real guest image, which images/build.sh makes.
  */
 public final class GuestImages {
     public static final Path CACHE = Path.of("/var/cache/wrenn-test/guest");
@@ -68,7 +69,9 @@ public final class GuestImages {
                 ip link set eth0 up
                 ip route add default via 169.254.0.22
                 printf '%s' > /www/hello.txt
+                echo ok > /www/health
                 httpd -p 80 -h /www
+                httpd -p 49983 -h /www
                 nc -ll -p 7 -e cat &
                 echo "%s"
                 while true; do sleep 3600; done
