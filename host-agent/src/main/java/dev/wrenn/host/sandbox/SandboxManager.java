@@ -104,6 +104,21 @@ public final class SandboxManager implements AutoCloseable {
         return sandbox.summary();
     }
 
+    /** Checks the sandbox is running and its guest answers now; counts as activity for the inactivity reaper. */
+    public void ping(String sandboxId, Duration timeout) {
+        Sandbox sandbox = boxes.get(sandboxId);
+        if (sandbox == null) {
+            throw new HostAgentException(ErrorCode.NOT_FOUND, "sandbox " + sandboxId + " not found");
+        }
+        if (sandbox.state() != VmState.RUNNING) {
+            throw new HostAgentException(
+                    ErrorCode.FAILED_PRECONDITION,
+                    "sandbox " + sandboxId + " is " + sandbox.state().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        readiness.await(sandbox.slot().hostIp(), timeout);
+        sandbox.touch();
+    }
+
     public List<SandboxSummary> list() {
         return boxes.values().stream()
                 .map(Sandbox::summary)

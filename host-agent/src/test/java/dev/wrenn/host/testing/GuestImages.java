@@ -111,6 +111,17 @@ public final class GuestImages {
             }
         }
         Files.copy(tree.resolve("boot/vmlinuz-" + version), CACHE.resolve("vmlinuz"));
+        // Only the kernel and six modules are kept: the unpacked package and the .deb are ~100 MB.
+        deleteTree(tree);
+        deleteTree(debs);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     /** The versioned package the cloud kernel meta-package depends on, e.g. linux-image-6.1.0-56-cloud-amd64. */
