@@ -1,0 +1,49 @@
+package dev.wrenn.host.api;
+
+import dev.wrenn.host.sandbox.SandboxRequest;
+import dev.wrenn.host.sandbox.SandboxSummary;
+import dev.wrenn.host.sandbox.VmState;
+import dev.wrenn.protocol.hostagent.v1.CreateSandboxRequest;
+import dev.wrenn.protocol.hostagent.v1.SandboxInfo;
+import dev.wrenn.protocol.hostagent.v1.SandboxStatus;
+
+/** Between the wire messages and the sandbox layer's records. */
+final class ProtoMapping {
+    private ProtoMapping() {}
+
+    static SandboxRequest request(CreateSandboxRequest request) {
+        return new SandboxRequest(
+                request.getSandboxId(),
+                request.getTemplate(),
+                request.getVcpus(),
+                request.getMemoryMb(),
+                request.getTimeoutSec());
+    }
+
+    static SandboxInfo info(SandboxSummary sandbox) {
+        return SandboxInfo.newBuilder()
+                .setSandboxId(sandbox.sandboxId())
+                .setStatus(status(sandbox.state()))
+                .setTemplate(sandbox.template())
+                .setVcpus(sandbox.vcpus())
+                .setMemoryMb(sandbox.memoryMb())
+                .setHostIp(sandbox.hostIp().toString())
+                .setCreatedAtUnix(sandbox.createdAt().getEpochSecond())
+                .setLastActiveAtUnix(sandbox.lastActiveAt().getEpochSecond())
+                .setTimeoutSec(sandbox.timeoutSec())
+                .build();
+    }
+
+    static SandboxStatus status(VmState state) {
+        return switch (state) {
+            case STARTING -> SandboxStatus.SANDBOX_STATUS_STARTING;
+            case RUNNING -> SandboxStatus.SANDBOX_STATUS_RUNNING;
+            case PAUSING -> SandboxStatus.SANDBOX_STATUS_PAUSING;
+            case PAUSED -> SandboxStatus.SANDBOX_STATUS_PAUSED;
+            case RESUMING -> SandboxStatus.SANDBOX_STATUS_RESUMING;
+            case STOPPING -> SandboxStatus.SANDBOX_STATUS_STOPPING;
+            case STOPPED -> SandboxStatus.SANDBOX_STATUS_STOPPED;
+            case FAILED -> SandboxStatus.SANDBOX_STATUS_FAILED;
+        };
+    }
+}

@@ -1,0 +1,115 @@
+package dev.wrenn.host.net;
+
+import dev.wrenn.host.error.ErrorCode;
+import dev.wrenn.host.error.HostAgentException;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds and removes one sandbox's network: namespace {@code wrenn-ns-<i>}, veth pair {@code wrenn-v<i>} ↔ eth0
+ * (10.12.x /31), tap0 (169.254.0.22/30) for the guest at 169.254.0.21, and the host route for the slot's host IP,
+ * DNATed to the guest inside the namespace.
+ */
+public final class SandboxNetwork {
+    private static final Logger log = LoggerFactory.getLogger(SandboxNetwork.class);
+
+    private final Ip ip;
+    private final Nft nft;
+    private final NetworkConfig config;
+
+    public SandboxNetwork(Ip ip, Nft nft, NetworkConfig config) {
+        this.ip = ip;
+        this.nft = nft;
+        this.config = config;
+    }
+
+    /** Builds the slot's network; on failure removes what was built and rethrows. */
+    public void setUp(Slot slot) {
+        try {
+            build(slot);
+        } catch (RuntimeException e) {
+            try {
+                tearDown(slot);
+            } catch (RuntimeException undo) {
+                e.addSuppressed(undo);
+            }
+            throw new HostAgentException(
+                    ErrorCode.INTERNAL, "setting up network of slot " + slot.index() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes everything {@link #setUp} may have created, tolerating pieces that are already gone. Deleting the
+     * namespace removes its tap, its veth end and its nft table; deleting the host veth removes the host route.
+     */
+    public void tearDown(Slot slot) {
+        List<String> errors = new ArrayList<>();
+        attempt(errors, () -> deleteHostTableIfPresent(slot));
+        attempt(errors, () -> {
+            if (ip.listLinks(null).contains(slot.veth())) {
+                ip.deleteLink(null, slot.veth());
+            }
+        });
+        attempt(errors, () -> {
+            if (ip.listNetns().contains(slot.netns())) {
+                ip.deleteNetns(slot.netns());
+            }
+        });
+        if (!errors.isEmpty()) {
+            throw new HostAgentException(
+                    ErrorCode.INTERNAL,
+                    "tearing down network of slot " + slot.index() + ": " + String.join("; ", errors));
+        }
+    }
+
+    private void build(Slot slot) {
+        String ns = slot.netns();
+        ip.addNetns(ns);
+        ip.addVethPair(slot.veth(), Slot.PEER_NAME, ns);
+        ip.addAddress(null, slot.veth(), slot.vethIp().cidr(31));
+        ip.setUp(null, slot.veth());
+        ip.addAddress(ns, Slot.PEER_NAME, slot.peerIp().cidr(31));
+        ip.setUp(ns, Slot.PEER_NAME);
+        ip.setUp(ns, "lo");
+        ip.addTap(ns, Slot.TAP_NAME);
+        ip.addAddress(ns, Slot.TAP_NAME, Slot.TAP_IP.cidr(Slot.TAP_PREFIX));
+        ip.setUp(ns, Slot.TAP_NAME);
+        ip.setSysctl(ns, "net.ipv4.ip_forward", "1");
+        ip.addRoute(null, slot.hostIp().cidr(32), slot.peerIp(), slot.veth());
+        nft.apply(ns, SandboxRuleset.netns(slot, config.egress(), hostAddresses()));
+        if (config.egress()) {
+            buildEgress(slot);
+        }
+        log.debug("network of slot {} up: host IP {}", slot.index(), slot.hostIp());
+    }
+
+    private void buildEgress(Slot slot) {
+        String device = ip.defaultRouteDevice(null)
+                .orElseThrow(() -> new HostAgentException(
+                        ErrorCode.FAILED_PRECONDITION, "egress is on but the host has no default route"));
+        ip.addRoute(slot.netns(), "default", slot.vethIp(), Slot.PEER_NAME);
+        ip.setSysctl(null, "net.ipv4.ip_forward", "1");
+        nft.apply(null, SandboxRuleset.hostEgress(slot, device));
+    }
+
+    private List<Ipv4> hostAddresses() {
+        return config.egress() ? ip.addresses(null) : List.of();
+    }
+
+    private void deleteHostTableIfPresent(Slot slot) {
+        String table = SandboxRuleset.hostTable(slot);
+        if (nft.listTables(null).contains("ip " + table)) {
+            nft.deleteTable(null, "ip", table);
+        }
+    }
+
+    private static void attempt(List<String> errors, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            errors.add(e.getMessage());
+        }
+    }
+}

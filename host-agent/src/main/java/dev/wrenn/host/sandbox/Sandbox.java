@@ -1,0 +1,71 @@
+package dev.wrenn.host.sandbox;
+
+import dev.wrenn.host.net.Slot;
+import dev.wrenn.host.vmm.Vmm;
+import java.time.Instant;
+
+/** One live sandbox: its request, slot, VMM, the undo stack of everything it holds, and its state. */
+final class Sandbox {
+    private final SandboxRequest request;
+    private final Slot slot;
+    private final CleanupStack cleanup;
+    private final Instant createdAt = Instant.now();
+    private Vmm vmm;
+    private VmState state = VmState.STARTING;
+    private Instant lastActiveAt = createdAt;
+
+    Sandbox(SandboxRequest request, Slot slot, CleanupStack cleanup) {
+        this.request = request;
+        this.slot = slot;
+        this.cleanup = cleanup;
+    }
+
+    String id() {
+        return request.sandboxId();
+    }
+
+    SandboxRequest request() {
+        return request;
+    }
+
+    Slot slot() {
+        return slot;
+    }
+
+    CleanupStack cleanup() {
+        return cleanup;
+    }
+
+    synchronized void attach(Vmm started) {
+        this.vmm = started;
+    }
+
+    synchronized Vmm vmm() {
+        return vmm;
+    }
+
+    synchronized void moveTo(VmState target) {
+        state = state.moveTo(target, id());
+    }
+
+    synchronized VmState state() {
+        return state;
+    }
+
+    synchronized void touch() {
+        lastActiveAt = Instant.now();
+    }
+
+    synchronized SandboxSummary summary() {
+        return new SandboxSummary(
+                id(),
+                state,
+                request.template(),
+                request.vcpus(),
+                request.memoryMb(),
+                slot.hostIp(),
+                createdAt,
+                lastActiveAt,
+                request.timeoutSec());
+    }
+}

@@ -1,0 +1,218 @@
+package dev.wrenn.host.sandbox;
+
+import dev.wrenn.host.error.ErrorCode;
+import dev.wrenn.host.error.HostAgentException;
+import dev.wrenn.host.guest.GuestReadiness;
+import dev.wrenn.host.net.SandboxNetwork;
+import dev.wrenn.host.net.Slot;
+import dev.wrenn.host.net.SlotAllocator;
+import dev.wrenn.host.storage.QemuImg;
+import dev.wrenn.host.vmm.VmSpec;
+import dev.wrenn.host.vmm.Vmm;
+import dev.wrenn.host.vmm.VmmFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live sandboxes of this host. A create acquires slot, network, files, disk and VMM in that order, pushing
+ * each undo as it goes, and returns once the guest is ready; a failure or a destroy unwinds exactly what was
+ * acquired.
+ */
+public final class SandboxManager implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SandboxManager.class);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
+    private final DataDir dataDir;
+    private final SlotAllocator slots;
+    private final SandboxNetwork network;
+    private final QemuImg qemuImg;
+    private final VmmFactory vmms;
+    private final GuestReadiness readiness;
+    private final Duration readyTimeout;
+    private final Map<String, Sandbox> boxes = new ConcurrentHashMap<>();
+
+    public SandboxManager(
+            DataDir dataDir,
+            SlotAllocator slots,
+            SandboxNetwork network,
+            QemuImg qemuImg,
+            VmmFactory vmms,
+            GuestReadiness readiness,
+            Duration readyTimeout) {
+        this.dataDir = dataDir;
+        this.slots = slots;
+        this.network = network;
+        this.qemuImg = qemuImg;
+        this.vmms = vmms;
+        this.readiness = readiness;
+        this.readyTimeout = readyTimeout;
+    }
+
+    public SandboxSummary create(SandboxRequest request) {
+        Sandbox sandbox = register(request);
+        synchronized (sandbox.cleanup()) {
+            try {
+                acquire(sandbox);
+                sandbox.moveTo(VmState.RUNNING);
+                log.info(
+                        "sandbox {} running at {}", sandbox.id(), sandbox.slot().hostIp());
+                return sandbox.summary();
+            } catch (RuntimeException e) {
+                sandbox.moveTo(VmState.FAILED);
+                release(sandbox);
+                throw e instanceof HostAgentException h && h.code() != ErrorCode.INTERNAL
+                        ? h
+                        : new HostAgentException(
+                                ErrorCode.INTERNAL, "creating sandbox " + sandbox.id() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Stops and removes a sandbox; an unknown id is not an error (it may be gone already). */
+    public void destroy(String sandboxId) {
+        Sandbox sandbox = boxes.get(sandboxId);
+        if (sandbox == null) {
+            return;
+        }
+        synchronized (sandbox.cleanup()) {
+            if (sandbox.state() == VmState.STOPPED) {
+                return;
+            }
+            sandbox.moveTo(VmState.STOPPING);
+            List<CleanupStack.Failure> failures = release(sandbox);
+            if (!failures.isEmpty()) {
+                throw new HostAgentException(
+                        ErrorCode.INTERNAL, "destroying sandbox " + sandboxId + ": " + describe(failures));
+            }
+        }
+    }
+
+    public SandboxSummary get(String sandboxId) {
+        Sandbox sandbox = boxes.get(sandboxId);
+        if (sandbox == null) {
+            throw new HostAgentException(ErrorCode.NOT_FOUND, "sandbox " + sandboxId + " not found");
+        }
+        return sandbox.summary();
+    }
+
+    /** Checks the sandbox is running and its guest answers now; counts as activity for the inactivity reaper. */
+    public void ping(String sandboxId, Duration timeout) {
+        Sandbox sandbox = boxes.get(sandboxId);
+        if (sandbox == null) {
+            throw new HostAgentException(ErrorCode.NOT_FOUND, "sandbox " + sandboxId + " not found");
+        }
+        if (sandbox.state() != VmState.RUNNING) {
+            throw new HostAgentException(
+                    ErrorCode.FAILED_PRECONDITION,
+                    "sandbox " + sandboxId + " is " + sandbox.state().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        readiness.await(sandbox.slot().hostIp(), timeout);
+        sandbox.touch();
+    }
+
+    public List<SandboxSummary> list() {
+        return boxes.values().stream()
+                .map(Sandbox::summary)
+                .sorted(Comparator.comparing(SandboxSummary::createdAt))
+                .toList();
+    }
+
+    /** Destroys every sandbox: the agent's shutdown does not leave VMs running without it. */
+    @Override
+    public void close() {
+        for (String id : List.copyOf(boxes.keySet())) {
+            try {
+                destroy(id);
+            } catch (HostAgentException e) {
+                log.warn("shutdown: {}", e.getMessage());
+            }
+        }
+    }
+
+    private Sandbox register(SandboxRequest request) {
+        CleanupStack cleanup = new CleanupStack(request.sandboxId());
+        Slot slot = slots.allocate();
+        Sandbox sandbox = new Sandbox(request, slot, cleanup);
+        if (boxes.putIfAbsent(request.sandboxId(), sandbox) != null) {
+            slots.release(slot);
+            throw new HostAgentException(
+                    ErrorCode.ALREADY_EXISTS, "sandbox " + request.sandboxId() + " already exists");
+        }
+        cleanup.push("forget sandbox", () -> boxes.remove(request.sandboxId(), sandbox));
+        cleanup.push("release slot " + slot.index(), () -> slots.release(slot));
+        return sandbox;
+    }
+
+    private void acquire(Sandbox sandbox) {
+        CleanupStack cleanup = sandbox.cleanup();
+        Slot slot = sandbox.slot();
+        network.setUp(slot);
+        cleanup.push("network of slot " + slot.index(), () -> network.tearDown(slot));
+        Path dir = createDirectory(sandbox.id());
+        cleanup.push("files " + dir, () -> Sweeper.deleteTree(dir));
+        Vmm vmm = vmms.create(spec(sandbox, dir, overlay(dir)));
+        // Pushed before start: a start that fails half-way may still have left a QEMU process.
+        cleanup.push("VMM of " + sandbox.id(), () -> vmm.stop(STOP_GRACE));
+        sandbox.attach(vmm);
+        vmm.start();
+        readiness.await(slot.hostIp(), readyTimeout);
+    }
+
+    private Path overlay(Path dir) {
+        if (!Files.exists(dataDir.baseRootfs())) {
+            return null; // an initramfs-only guest (tests, probes)
+        }
+        Path overlay = dir.resolve("rootfs.qcow2");
+        qemuImg.createOverlay(dataDir.baseRootfs(), "raw", overlay);
+        return overlay;
+    }
+
+    private VmSpec spec(Sandbox sandbox, Path dir, Path disk) {
+        SandboxRequest request = sandbox.request();
+        return new VmSpec(
+                sandbox.id(),
+                dataDir.kernel(),
+                dataDir.initramfs(),
+                disk,
+                request.vcpus(),
+                request.memoryMb(),
+                dir,
+                sandbox.slot().netns(),
+                Slot.TAP_NAME,
+                "wrenn.hostname=sandbox wrenn.ip=%s/%d wrenn.gw=%s"
+                        .formatted(Slot.GUEST_IP, Slot.TAP_PREFIX, Slot.TAP_IP));
+    }
+
+    private Path createDirectory(String sandboxId) {
+        Path dir = dataDir.sandbox(sandboxId);
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new HostAgentException(
+                    ErrorCode.INTERNAL, "creating sandbox directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private List<CleanupStack.Failure> release(Sandbox sandbox) {
+        List<CleanupStack.Failure> failures = sandbox.cleanup().unwind();
+        if (sandbox.state() == VmState.STOPPING) {
+            sandbox.moveTo(failures.isEmpty() ? VmState.STOPPED : VmState.FAILED);
+        }
+        return failures;
+    }
+
+    private static String describe(List<CleanupStack.Failure> failures) {
+        return failures.stream()
+                .map(f -> f.description() + ": " + f.error().getMessage())
+                .collect(Collectors.joining("; "));
+    }
+}

@@ -1,0 +1,16 @@
+package dev.wrenn.host.sandbox;
+
+import dev.wrenn.host.net.Ipv4;
+import java.time.Instant;
+
+/** A snapshot of one sandbox's state for listing; immutable, unlike {@link Sandbox}. */
+public record SandboxSummary(
+        String sandboxId,
+        VmState state,
+        String template,
+        int vcpus,
+        int memoryMb,
+        Ipv4 hostIp,
+        Instant createdAt,
+        Instant lastActiveAt,
+        int timeoutSec) {}
