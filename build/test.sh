@@ -15,6 +15,14 @@ REQUIRED_DEBIAN_PACKAGES=(
   procps      # ps, pgrep, kill
   ncurses-bin # tput: the PTY tests read the terminal width back after a resize
   sudo        # E2B's default user has passwordless sudo
+  qemu-system-x86 # the host agent boots microVMs with QEMU (KVM where it works, else TCG)
+  qemu-utils      # qemu-img: copy-on-write qcow2 overlays
+  nftables        # per-sandbox NAT and isolation rules
+  iproute2        # network namespaces, veth, TAP
+  busybox-static  # the host tests' tiny initramfs
+  mmdebstrap      # the guest root filesystem build
+  e2fsprogs       # mkfs.ext4 -d builds the disk image without loop mounts
+  cpio            # the initramfs archive
 )
 # --------------------------------------------------------------------------------------------------
 
