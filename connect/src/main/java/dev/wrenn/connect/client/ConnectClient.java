@@ -93,15 +93,15 @@ public final class ConnectClient {
             O responsePrototype,
             Map<String, String> headers,
             Duration timeoutOrNull) {
-        RequestBodyStream body = new RequestBodyStream(requests, codec);
+        RequestBodyPublisher body = new RequestBodyPublisher(requests, codec, path);
         HttpRequest httpRequest = request(path, codec.streamContentType(), headers, timeoutOrNull)
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body))
+                .POST(HttpRequest.BodyPublishers.fromPublisher(body))
                 .build();
         HttpResponse<InputStream> response;
         try {
             response = send(httpRequest, path);
         } catch (ConnectException e) {
-            throw body.failure().orElse(e);
+            throw body.failure().map(ConnectClient::rethrowable).orElse(e);
         }
         checkStreamResponse(response, path);
         try (ServerStream<O> stream =
@@ -175,6 +175,15 @@ public final class ConnectClient {
 
     private static ConnectException transportFailure(String operation, IOException e) {
         return new ConnectException(Code.UNAVAILABLE, operation + " failed: " + e, e);
+    }
+
+    /** The request iterator's own exception, unchanged when unchecked, so callers see what their iterator threw. */
+    private static RuntimeException rethrowable(Throwable failure) {
+        return switch (failure) {
+            case RuntimeException e -> e;
+            case Error e -> throw e;
+            default -> new ConnectException(Code.INTERNAL, "the request messages failed: " + failure, failure);
+        };
     }
 
     private static void closeQuietly(InputStream in) {

@@ -55,9 +55,12 @@ public final class EnvelopeReader {
                     "envelope of " + length + " bytes exceeds the maximum message size of " + maxMessageBytes
                             + " bytes");
         }
-        byte[] payload = in.readNBytes((int) length);
-        if (payload.length < length) {
-            throw truncated("an envelope payload", length, payload.length);
+        // Not readNBytes(int): it ends with a zero-length read, which the JDK server's chunked request stream
+        // answers by blocking for the next chunk, holding back a message that has fully arrived.
+        byte[] payload = new byte[(int) length];
+        int payloadRead = in.readNBytes(payload, 0, payload.length);
+        if (payloadRead < length) {
+            throw truncated("an envelope payload", length, payloadRead);
         }
         return Optional.of(new Envelope(prefix[0] & 0xFF, payload));
     }

@@ -123,4 +123,23 @@ class EnvelopeTest {
 
         assertThat(envelope.payload()).hasSize(100);
     }
+
+    @Test
+    void theReaderNeverAsksForZeroBytesSoAChunkedStreamCannotHoldAMessageBack() throws IOException {
+        // The JDK server's chunked request stream blocks on a zero-length read until the next chunk arrives.
+        byte[] wire = Envelope.message(new byte[] {7, 8}).encode();
+        ByteArrayInputStream refusingZeroLengthReads = new ByteArrayInputStream(wire) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                if (len == 0) {
+                    throw new AssertionError("zero-length read would block for the next chunk");
+                }
+                return super.read(b, off, len);
+            }
+        };
+
+        Envelope envelope = new EnvelopeReader(refusingZeroLengthReads).next().orElseThrow();
+
+        assertThat(envelope.payload()).containsExactly(7, 8);
+    }
 }
