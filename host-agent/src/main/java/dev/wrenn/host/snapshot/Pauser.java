@@ -87,6 +87,9 @@ public final class Pauser {
             vm.resume();
             return "the VM keeps running";
         } catch (RuntimeException resumeFailure) {
+            if (!vm.isAlive()) {
+                return "its VM process is gone";
+            }
             log.warn("sandbox {}: could not resume after a failed pause: {}", sandboxId, resumeFailure.getMessage());
             return "and resuming the VM failed too (" + resumeFailure.getMessage() + ")";
         }
