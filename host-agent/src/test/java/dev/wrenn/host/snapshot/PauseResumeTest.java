@@ -84,12 +84,16 @@ class PauseResumeTest {
                 .as("allocated bytes of a barely used 256 MiB guest")
                 .isPositive()
                 .isLessThan(256L << 20);
-        assertThat(vms.store.diskUsageBytes()).as("all snapshots, directories included").isGreaterThanOrEqualTo(used);
+        assertThat(vms.store.diskUsageBytes())
+                .as("all snapshots, directories included")
+                .isGreaterThanOrEqualTo(used);
 
         vms.store.deletePaused("sb-files");
         assertThat(files.dir()).doesNotExist();
         assertThat(vms.store.paused("sb-files")).isEmpty();
-        assertThat(vms.store.diskUsageBytes()).as("what is left: empty directories").isLessThan(64 * 1024);
+        assertThat(vms.store.diskUsageBytes())
+                .as("what is left: empty directories")
+                .isLessThan(64 * 1024);
     }
 
     @Test
