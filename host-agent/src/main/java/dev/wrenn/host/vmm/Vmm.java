@@ -27,12 +27,24 @@ public interface Vmm extends AutoCloseable {
     void resume();
 
     /**
-     * Saves device state to {@code stateFile} while paused, leaving RAM in its file. Not yet implemented by any
-     * backend: the hook exists so the snapshot flow can be written against this interface.
+     * Saves the state of a paused VM to {@code target}. Guest RAM in a shared RAM file stays there (only device
+     * state is written); private RAM is written into the state file too. The VM keeps existing, still paused: the
+     * caller decides whether to stop it or resume it.
+     *
+     * @return what was written, to be passed to {@link #loadState} of the VM that resumes it
      */
-    default void snapshot(Path stateFile) {
+    default StateFile saveState(Path target, Duration timeout) {
         throw new UnsupportedOperationException(
-                "snapshot is not implemented for " + getClass().getSimpleName());
+                "saving VM state is not implemented for " + getClass().getSimpleName());
+    }
+
+    /**
+     * Loads a state saved by {@link #saveState} into a VM started to receive it ({@link VmSpec#incoming()}). The VM
+     * stays paused until {@link #resume()}.
+     */
+    default void loadState(StateFile state, Duration timeout) {
+        throw new UnsupportedOperationException(
+                "loading VM state is not implemented for " + getClass().getSimpleName());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.wrenn.host.vmm.qemu;
 
 import dev.wrenn.host.vmm.Accel;
+import dev.wrenn.host.vmm.MemorySharing;
 import dev.wrenn.host.vmm.VmSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +32,10 @@ public final class QemuCommandLine {
                 "-no-reboot"));
         argv.addAll(disk(spec));
         argv.addAll(network(spec));
+        if (spec.incoming()) {
+            // Start paused with devices created but no guest code run, waiting for migrate-incoming over QMP.
+            argv.addAll(List.of("-incoming", "defer"));
+        }
         return argv;
     }
 
@@ -42,11 +47,13 @@ public final class QemuCommandLine {
                     case TCG -> List.of("-accel", "tcg,thread=multi", "-cpu", "max");
                 });
         argv.addAll(List.of("-smp", Integer.toString(spec.vcpus()), "-m", spec.memoryMib() + "M"));
-        // RAM in a shared file: pause leaves memory in place and resume maps it again (x-ignore-shared).
+        // RAM in a file: shared, a pause leaves memory in place and resume maps it again (x-ignore-shared);
+        // private, a clone reads its template's pages copy-on-write and never writes the file.
+        String share = spec.ramSharing() == MemorySharing.SHARED ? "on" : "off";
         argv.addAll(List.of(
                 "-object",
-                "memory-backend-file,id=mem,size=%dM,mem-path=%s,share=on"
-                        .formatted(spec.memoryMib(), escape(spec.ramFile()))));
+                "memory-backend-file,id=mem,size=%dM,mem-path=%s,share=%s"
+                        .formatted(spec.memoryMib(), escape(spec.ramFile()), share)));
         return argv;
     }
 

@@ -4,6 +4,8 @@ import dev.wrenn.host.error.ErrorCode;
 import dev.wrenn.host.error.HostAgentException;
 import dev.wrenn.host.sys.Command;
 import dev.wrenn.host.vmm.Accel;
+import dev.wrenn.host.vmm.MemorySharing;
+import dev.wrenn.host.vmm.StateFile;
 import dev.wrenn.host.vmm.VmSpec;
 import dev.wrenn.host.vmm.Vmm;
 import java.io.IOException;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,6 +101,35 @@ public final class QemuMicrovm implements Vmm {
     @Override
     public void resume() {
         qmp().execute("cont");
+    }
+
+    @Override
+    public StateFile saveState(Path target, Duration timeout) {
+        boolean ramShared = spec.ramSharing() == MemorySharing.SHARED;
+        try {
+            return QemuMigration.save(qmp(), target, spec.vmDir().resolve("migrate.sock"), ramShared, timeout);
+        } catch (TimeoutException e) {
+            throw new HostAgentException(
+                    ErrorCode.DEADLINE_EXCEEDED, "VM %s: %s".formatted(spec.name(), e.getMessage()), e);
+        } catch (IOException e) {
+            throw new HostAgentException(
+                    ErrorCode.INTERNAL,
+                    "VM %s: writing state to %s: %s".formatted(spec.name(), target, e.getMessage()),
+                    e);
+        }
+    }
+
+    @Override
+    public void loadState(StateFile state, Duration timeout) {
+        if (!spec.incoming()) {
+            throw new IllegalStateException("VM " + spec.name() + " was not started to receive a state");
+        }
+        try {
+            QemuMigration.load(qmp(), state, timeout);
+        } catch (TimeoutException e) {
+            throw new HostAgentException(
+                    ErrorCode.DEADLINE_EXCEEDED, "VM %s: %s".formatted(spec.name(), e.getMessage()), e);
+        }
     }
 
     public VmSpec spec() {

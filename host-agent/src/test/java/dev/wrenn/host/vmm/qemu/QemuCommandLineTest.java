@@ -80,4 +80,18 @@ class QemuCommandLineTest {
                 .mapToObj(i -> argv.get(i) + " " + argv.get(i + 1))
                 .toList();
     }
+
+    @Test
+    void aCloneMapsItsTemplatesRamPrivatelyAndWaitsForIncomingState() {
+        dev.wrenn.host.vmm.VmSpec clone = spec.withRam(
+                        Path.of("/var/lib/wrenn/templates/t/ram"), dev.wrenn.host.vmm.MemorySharing.PRIVATE)
+                .asIncoming();
+
+        List<String> argv = QemuCommandLine.build(clone, Accel.TCG, 2_445_406);
+
+        assertThat(String.join(" ", argv))
+                .contains("memory-backend-file,id=mem,size=512M,mem-path=/var/lib/wrenn/templates/t/ram,share=off")
+                .endsWith("-incoming defer");
+        assertThat(QemuCommandLine.build(spec, Accel.TCG, 1)).doesNotContain("-incoming");
+    }
 }
