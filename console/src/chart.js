@@ -42,7 +42,7 @@ export function createChart({ label, yMax, formatValue, color = 'var(--accent)' 
     const span = state.end - state.start;
     for (const f of [0, 0.5, 1]) {
       const ago = Math.round((span * (1 - f)) / 1000);
-      const text = ago === 0 ? 'now' : ago >= 60 ? `-${Math.round(ago / 60)}m` : `-${ago}s`;
+      const text = ago === 0 ? 'now' : ago >= 120 ? `-${Math.round(ago / 60)}m` : `-${ago}s`;
       plot.append(svg('text', { class: 'chart-axis', x: x(state.start + span * f), y: HEIGHT - 6, 'text-anchor': f === 0 ? 'start' : f === 1 ? 'end' : 'middle' }, text));
     }
     const pts = state.points.filter((p) => p.t >= state.start);

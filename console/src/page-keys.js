@@ -56,6 +56,7 @@ export function renderKeys(main) {
       description: 'Copy it now: this is the only time Wrenn shows the full key. Store it somewhere safe.',
       fields: [h('div', { class: 'secret-row' }, secret, copyButton(() => created.key))],
       submitLabel: 'Done',
+      cancelLabel: null,
     });
     secret.focus();
   }

@@ -10,7 +10,7 @@ import { poll } from './poller.js';
 import { actionButtons, openCreateDialog } from './sandbox-actions.js';
 
 const REFRESH_MS = 3000;
-const COLUMNS = ['Sandbox', 'Status', 'Template', 'vCPUs', 'Memory', 'Timeout', 'Host IP', 'Created', 'Last active', ''];
+const COLUMNS = ['Sandbox', 'Status', 'Template', 'Resources', 'Timeout', 'Host IP', 'Created', 'Last active', ''];
 
 export function renderSandboxes(main) {
   const rows = new Map(); // id -> { tr, signature }
@@ -21,7 +21,7 @@ export function renderSandboxes(main) {
     h('button', { class: 'btn btn-primary', type: 'button', onclick: () => create() }, 'New sandbox'));
   const error = h('p', { class: 'form-error pad', role: 'alert', hidden: true });
   const liveness = h('span', { class: 'live muted', 'aria-live': 'off' }, 'Loading…');
-  const filter = h('input', { class: 'filter', type: 'search', placeholder: 'Filter by id, template or status', 'aria-label': 'Filter sandboxes', oninput: () => render() });
+  const filter = h('input', { class: 'filter', type: 'search', placeholder: 'Filter by id, template or status  ( / )', 'aria-label': 'Filter sandboxes', oninput: () => render() });
   const panel = h('section', { class: 'panel', 'aria-busy': 'true' }, error, table, empty);
   empty.hidden = true;
   main.append(
@@ -33,6 +33,13 @@ export function renderSandboxes(main) {
 
   let latest = [];
   const poller = poll(load, REFRESH_MS);
+  // "/" jumps to the filter, as in most developer tools.
+  const onSlash = (event) => {
+    if (event.key !== '/' || event.target.closest?.('input, textarea, select, dialog, .xterm')) return;
+    event.preventDefault();
+    filter.focus();
+  };
+  document.addEventListener('keydown', onSlash);
 
   async function load() {
     try {
@@ -81,11 +88,10 @@ export function renderSandboxes(main) {
 
   function buildRow(s) {
     return h('tr', { 'data-sandbox-id': s.id, 'data-status': s.status },
-      h('td', {}, h('a', { class: 'mono strong', href: `#/sandboxes/${encodeURIComponent(s.id)}` }, s.id)),
+      h('td', {}, h('a', { class: 'mono id-link', href: `#/sandboxes/${encodeURIComponent(s.id)}` }, s.id)),
       h('td', {}, statusBadge(s.status)),
       h('td', { class: 'mono' }, s.template ?? '—'),
-      h('td', { class: 'num' }, s.vcpus ?? '—'),
-      h('td', { class: 'num' }, megabytes(s.memory_mb)),
+      h('td', { class: 'num' }, `${s.vcpus ?? '?'} vCPU${s.vcpus === 1 ? '' : 's'} · ${megabytes(s.memory_mb)}`),
       h('td', { class: 'num' }, duration(s.timeout_sec)),
       h('td', { class: 'mono muted' }, s.host_ip || '—'),
       h('td', { 'data-time': 'created_at', title: absoluteTime(s.created_at) }, relativeTime(s.created_at)),
@@ -97,7 +103,12 @@ export function renderSandboxes(main) {
     tr.querySelectorAll('[data-time]').forEach((td) => (td.textContent = relativeTime(s[td.dataset.time])));
   }
 
-  return { cleanup: () => poller.stop() };
+  return {
+    cleanup() {
+      poller.stop();
+      document.removeEventListener('keydown', onSlash);
+    },
+  };
 }
 
 function replaceKeepingFocus(oldRow, newRow) {

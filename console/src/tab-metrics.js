@@ -9,6 +9,7 @@ import { createChart } from './chart.js';
 
 const POLL_MS = 3000;
 const WINDOW_MS = 10 * 60 * 1000;
+const MIN_SPAN_MS = 60 * 1000;
 
 export function mergeSamples(window, samples, now = Date.now()) {
   for (const s of samples) {
@@ -39,7 +40,7 @@ export function renderMetrics(panel, sandbox) {
     h('div', { class: 'metric-card' },
       h('div', { class: 'metric-head' }, h('h2', {}, 'Memory'), h('div', { class: 'stat' }, memNow, memSub)),
       mem.element),
-    h('p', { class: 'muted small' }, `Sampled by the guest agent; the last ${WINDOW_MS / 60000} minutes, refreshed every ${POLL_MS / 1000} s.`)));
+    h('p', { class: 'muted small' }, `Sampled by the guest agent; up to the last ${WINDOW_MS / 60000} minutes, refreshed every ${POLL_MS / 1000} s.`)));
 
   async function load() {
     try {
@@ -54,8 +55,10 @@ export function renderMetrics(panel, sandbox) {
   }
 
   function draw(sorted) {
+    // A young sandbox fills the chart instead of hugging its right edge.
     const now = Date.now();
-    const start = now - WINDOW_MS;
+    const oldest = sorted[0]?.[0] ?? now;
+    const start = Math.max(now - WINDOW_MS, Math.min(oldest, now - MIN_SPAN_MS));
     const latest = sorted.at(-1)?.[1];
     cpu.update(sorted.map(([t, s]) => ({ t, v: s.cpu_used_pct })), start, now, 100);
     const memTotal = Math.max(...sorted.map(([, s]) => s.mem_total ?? 0), 1);

@@ -28,7 +28,8 @@ export function renderTerminal(panel, sandbox) {
   const stateText = h('span', { class: 'term-state-text' });
   const size = h('span', { class: 'muted mono' });
   const reconnect = h('button', { class: 'btn btn-sm', type: 'button', hidden: true, onclick: () => connect() }, 'Reconnect');
-  const status = h('div', { class: 'term-status', role: 'status' }, stateDot, stateText, size, h('span', { class: 'spacer' }), reconnect);
+  const hint = h('span', { class: 'muted term-hint' }, h('kbd', {}, 'F6'), ' leaves the terminal');
+  const status = h('div', { class: 'term-status', role: 'status' }, stateDot, stateText, size, h('span', { class: 'spacer' }), hint, reconnect);
   const host = h('div', { class: 'term-host', 'aria-label': `Terminal for ${sandbox.id}` });
   const wrap = h('div', { class: 'term', 'data-state': 'connecting' }, status, host);
   panel.append(wrap);
@@ -41,6 +42,15 @@ export function renderTerminal(panel, sandbox) {
   const fit = new FitAddon();
   term.loadAddon(fit);
   term.open(host);
+  // Tab belongs to the shell (completion), so F6 is the way out for keyboard users.
+  term.attachCustomKeyEventHandler((event) => {
+    if (event.key !== 'F6') return true;
+    if (event.type === 'keydown') {
+      event.preventDefault();
+      document.querySelector('[role="tab"][aria-selected="true"]')?.focus();
+    }
+    return false;
+  });
   safeFit();
 
   let pty = null;

@@ -12,11 +12,11 @@ export function toast(message, kind = 'info') {
 
 // A modal form. Native <dialog> gives us the focus trap, Escape to close and
 // the inert page behind it; Enter in any field submits the form.
-export function formDialog({ title, description, fields = [], submitLabel = 'Save', danger = false, onSubmit }) {
+export function formDialog({ title, description, fields = [], submitLabel = 'Save', cancelLabel = 'Cancel', danger = false, onSubmit }) {
   const previous = document.activeElement;
   const error = h('p', { class: 'dialog-error', role: 'alert', hidden: true });
   const submit = h('button', { class: danger ? 'btn btn-danger' : 'btn btn-primary', type: 'submit' }, submitLabel);
-  const cancel = h('button', { class: 'btn', type: 'button', onclick: () => dialog.close() }, 'Cancel');
+  const cancel = cancelLabel && h('button', { class: 'btn', type: 'button', onclick: () => dialog.close() }, cancelLabel);
   const form = h('form', { class: 'dialog-form', novalidate: true },
     h('header', { class: 'dialog-head' }, h('h2', { id: 'dialog-title' }, title)),
     description && h('p', { class: 'dialog-desc' }, description),

@@ -120,7 +120,7 @@ test('a sandbox is created and appears running in the live list', async () => {
   await screenshot(page, 'sandboxes');
 });
 
-test('the terminal runs a command typed into it', async () => {
+test('the terminal runs typed commands and follows the window size', async () => {
   await page.getByRole('link', { name: sandboxId }).click();
   await heading(sandboxId).waitFor();
   await page.locator('.term[data-state="connected"]').waitFor();
@@ -130,6 +130,24 @@ test('the terminal runs a command typed into it', async () => {
   await page.waitForFunction(() => [...document.querySelectorAll('.xterm-rows > div')]
     .some((row) => row.textContent.replace(/\u00a0/g, ' ').trim() === 'hi'));
   await screenshot(page, 'terminal');
+
+  // Resizing the window resizes the PTY: the shell reports the size the console shows.
+  const sizeLabel = page.locator('.term-status .mono');
+  const before = await sizeLabel.textContent();
+  await page.setViewportSize({ width: 1000, height: 640 });
+  await page.waitForFunction((old) => document.querySelector('.term-status .mono')?.textContent !== old, before);
+  const [cols, rows] = (await sizeLabel.textContent()).split('×');
+  await page.locator('.term-host').click();
+  await page.keyboard.type('stty size');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((expected) => [...document.querySelectorAll('.xterm-rows > div')]
+    .some((row) => row.textContent.replace(/\u00a0/g, ' ').trim() === expected), `${rows} ${cols}`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  await page.keyboard.press('F6');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('role')), 'tab', 'F6 moves focus out of the terminal to the tabs');
+  await page.keyboard.press('ArrowRight');
+  await page.getByRole('tab', { name: 'Files', selected: true }).waitFor();
 });
 
 test('a file is uploaded, listed and downloaded with the same content', async () => {
