@@ -71,7 +71,9 @@ export function renderSandbox(main, rawId, initialTab = 'terminal') {
       fact('Memory', megabytes(sandbox.memory_mb)),
       fact('Timeout', duration(sandbox.timeout_sec)),
       fact('Host IP', h('span', { class: 'mono' }, sandbox.host_ip || '—')),
-      fact('Created', h('span', { title: absoluteTime(sandbox.created_at) }, relativeTime(sandbox.created_at))));
+      fact('Created', h('span', { title: absoluteTime(sandbox.created_at) }, relativeTime(sandbox.created_at))),
+      Object.keys(sandbox.metadata ?? {}).length > 0 && fact('Metadata', h('span', { class: 'mono' },
+        Object.entries(sandbox.metadata).map(([k, v]) => `${k}=${v}`).join('  '))));
     const focusedAction = actions.contains(document.activeElement) ? document.activeElement.dataset.action : null;
     fill(actions, actionButtons(sandbox, {
       compact: false,
