@@ -45,7 +45,7 @@ public final class ControlPlaneApp {
             javalin.requestLogger.http(requestMetrics::record);
             ErrorResponses.register(javalin.routes);
             new SystemRoutes(database, registry).register(javalin.routes);
-            new AuthRoutes(components.accounts()).register(javalin.routes);
+            new AuthRoutes(components.accounts(), components.auth()).register(javalin.routes);
             new ApiKeyRoutes(components.apiKeys(), components.auth()).register(javalin.routes);
         });
     }

@@ -72,6 +72,9 @@ public final class AccountService {
         if (email.length() < 3 || email.indexOf('@') < 0) {
             throw ApiException.invalid("email must be an address containing '@' (at least 3 characters)");
         }
+        if (email.chars().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))) {
+            throw ApiException.invalid("email must not contain spaces or control characters");
+        }
         if (email.length() > MAX_EMAIL_LENGTH) {
             throw ApiException.invalid("email must be at most " + MAX_EMAIL_LENGTH + " characters");
         }
@@ -80,6 +83,9 @@ public final class AccountService {
     private static void validatePassword(String password) {
         if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
             throw ApiException.invalid("password must be at least " + MIN_PASSWORD_LENGTH + " characters");
+        }
+        if (password.indexOf('\0') >= 0) {
+            throw ApiException.invalid("password must not contain NUL characters");
         }
         if (password.getBytes(StandardCharsets.UTF_8).length > PasswordHasher.MAX_PASSWORD_BYTES) {
             throw ApiException.invalid(

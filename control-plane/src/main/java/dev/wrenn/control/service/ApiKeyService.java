@@ -31,6 +31,9 @@ public final class ApiKeyService {
         if (name.length() > MAX_NAME_LENGTH) {
             throw ApiException.invalid("API key name must be at most " + MAX_NAME_LENGTH + " characters");
         }
+        if (name.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.invalid("API key name must not contain control characters");
+        }
         ApiKeyFormat.NewApiKey generated = ApiKeyFormat.generate();
         ApiKey key = new ApiKey(Ids.apiKey(), teamId, name, generated.prefix(), userId, null, clock.instant(), null);
         keys.insert(key, generated.hash());
