@@ -16,7 +16,7 @@ record PoolMetrics(String poolName, HikariPoolMXBean pool) implements MeterBinde
     public void bindTo(MeterRegistry registry) {
         gauge(registry, "wrenn.db.pool.active", "connections in use", HikariPoolMXBean::getActiveConnections);
         gauge(registry, "wrenn.db.pool.idle", "idle connections", HikariPoolMXBean::getIdleConnections);
-        gauge(registry, "wrenn.db.pool.total", "open connections", HikariPoolMXBean::getTotalConnections);
+        gauge(registry, "wrenn.db.pool.open", "open connections", HikariPoolMXBean::getTotalConnections);
         gauge(
                 registry,
                 "wrenn.db.pool.pending",
