@@ -126,7 +126,8 @@ public final class PostgresCluster implements AutoCloseable {
     }
 
     private static Path findServerBinaries() {
-        Path root = Path.of("/usr/lib/postgresql");
+        // Overridable only so that the tier's own failure message can be checked by hand.
+        Path root = Path.of(System.getProperty("wrenn.test.postgres.root", "/usr/lib/postgresql"));
         try (Stream<Path> versions = Files.isDirectory(root) ? Files.list(root) : Stream.empty()) {
             return versions.map(v -> v.resolve("bin"))
                     .filter(bin ->
