@@ -75,10 +75,11 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void theDataDirIsCreated(@TempDir Path dir) {
+    void theDataDirIsCreatedForTheOwnerOnly(@TempDir Path dir) throws IOException {
         Path nested = dir.resolve("a/b");
         ConfigLoader.load(Map.of("WRENN_DATA_DIR", nested.toString(), "WRENN_JWT_SECRET", SECRET));
         assertThat(nested).isDirectory();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(nested))).isEqualTo("rwx------");
     }
 
     @Test
