@@ -79,7 +79,8 @@ class ConfigLoaderTest {
         Path nested = dir.resolve("a/b");
         ConfigLoader.load(Map.of("WRENN_DATA_DIR", nested.toString(), "WRENN_JWT_SECRET", SECRET));
         assertThat(nested).isDirectory();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(nested))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(nested)))
+                .isEqualTo("rwx------");
     }
 
     @Test
