@@ -36,6 +36,16 @@ public final class Authenticator {
         return ctx -> handler.handle(ctx, fromKeyOrBearer(ctx));
     }
 
+    /** The caller of a request that needs a user token, e.g. for a WebSocket upgrade handler. */
+    public Principal jwtCaller(Context ctx) {
+        return fromBearer(ctx, BEARER_REQUIRED);
+    }
+
+    /** The caller of a request that takes an API key or a user token, e.g. for a WebSocket upgrade handler. */
+    public Principal apiKeyOrJwtCaller(Context ctx) {
+        return fromKeyOrBearer(ctx);
+    }
+
     private Principal fromKeyOrBearer(Context ctx) {
         String key = ctx.header(API_KEY_HEADER);
         if (key != null) {

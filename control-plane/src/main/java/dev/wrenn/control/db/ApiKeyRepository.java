@@ -9,6 +9,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 /** Teams' API keys, looked up by the SHA-256 of the key. Every query but the lookup is scoped to one team. */
 public final class ApiKeyRepository {
+    static final long LAST_USED_GRANULARITY_MS = 60_000;
     private final Database database;
 
     public ApiKeyRepository(Database database) {
@@ -70,10 +71,17 @@ public final class ApiKeyRepository {
                         .findOne());
     }
 
+    /**
+     * Records that the key was used at {@code at}. Writes at most once a minute per key: the time is informational,
+     * and a write on every request would serialise all API traffic on SQLite's single writer.
+     */
     public void markUsed(String keyId, Instant at) {
+        long millis = SqlTime.toMillis(at);
         database.jdbi()
-                .useHandle(h -> h.createUpdate("UPDATE team_api_keys SET last_used = :at WHERE id = :id")
-                        .bind("at", SqlTime.toMillis(at))
+                .useHandle(h -> h.createUpdate("UPDATE team_api_keys SET last_used = :at WHERE id = :id"
+                                + " AND (last_used IS NULL OR last_used <= :stale)")
+                        .bind("at", millis)
+                        .bind("stale", millis - LAST_USED_GRANULARITY_MS)
                         .bind("id", keyId)
                         .execute());
     }

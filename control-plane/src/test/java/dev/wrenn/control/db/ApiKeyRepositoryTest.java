@@ -52,6 +52,21 @@ class ApiKeyRepositoryTest {
     }
 
     @OnBothDatabases
+    void useIsRecordedAtMostOnceAMinute(Database database) {
+        ApiKeyRepository keys = repositoryWithTwoTeams(database);
+        keys.insert(key("key-00000001", "team-0000000a", "ci", T0), "abc123");
+
+        keys.markUsed("key-00000001", T0.plusSeconds(10));
+        keys.markUsed("key-00000001", T0.plusSeconds(30));
+        assertThat(keys.find("team-0000000a", "key-00000001").orElseThrow().lastUsed())
+                .isEqualTo(T0.plusSeconds(10));
+
+        keys.markUsed("key-00000001", T0.plusSeconds(70));
+        assertThat(keys.find("team-0000000a", "key-00000001").orElseThrow().lastUsed())
+                .isEqualTo(T0.plusSeconds(70));
+    }
+
+    @OnBothDatabases
     void deletingIsScopedToTheTeam(Database database) {
         ApiKeyRepository keys = repositoryWithTwoTeams(database);
         keys.insert(key("key-00000001", "team-0000000a", "a's key", T0), "hash1");
