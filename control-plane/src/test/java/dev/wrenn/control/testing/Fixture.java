@@ -21,11 +21,11 @@ final class Fixture implements AutoCloseable {
 
     static Fixture open(DatabaseKind kind, ExtensionContext context) {
         Path tempDir = createTempDir();
-        DatabaseSettings settings = switch (kind) {
-            case SQLITE -> new DatabaseSettings.Sqlite(tempDir.resolve("wrenn.db"));
-            case POSTGRESQL -> SharedPostgres.cluster(context).newDatabase();
-        };
         try {
+            DatabaseSettings settings = switch (kind) {
+                case SQLITE -> new DatabaseSettings.Sqlite(tempDir.resolve("wrenn.db"));
+                case POSTGRESQL -> SharedPostgres.cluster(context).newDatabase();
+            };
             return new Fixture(Database.open(settings), tempDir);
         } catch (RuntimeException e) {
             PostgresCluster.deleteTree(tempDir);
