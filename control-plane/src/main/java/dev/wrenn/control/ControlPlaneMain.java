@@ -1,0 +1,50 @@
+package dev.wrenn.control;
+
+import dev.wrenn.control.api.ControlPlaneApp;
+import dev.wrenn.control.config.Config;
+import dev.wrenn.control.config.ConfigLoader;
+import dev.wrenn.control.db.Database;
+import dev.wrenn.control.hosts.GrpcHostAgentClient;
+import dev.wrenn.control.hosts.HostAgentClient;
+import io.javalin.Javalin;
+import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code wrenn control-plane}: the REST API in front of the host agent, with SQLite or PostgreSQL behind it. */
+public final class ControlPlaneMain {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneMain.class);
+
+    private ControlPlaneMain() {}
+
+    public static void main(String[] args) {
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            System.out.println(ConfigLoader.USAGE);
+            return;
+        }
+        Config config = loadOrExit(args);
+        LOG.info("starting the control plane: {}", config);
+        Database database = Database.open(config.database());
+        HostAgentClient hostAgent = GrpcHostAgentClient.connect(config.hostAgentAddress());
+        Javalin app = ControlPlaneApp.create(config, database, hostAgent).start(config.listenHost(), config.port());
+        LOG.info("control plane listening on {}:{}", config.listenHost(), app.port());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(app, hostAgent, database), "shutdown"));
+    }
+
+    private static Config loadOrExit(String[] args) {
+        try {
+            return ConfigLoader.load(System.getenv(), args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("wrenn control-plane: " + e.getMessage());
+            System.err.println(ConfigLoader.USAGE);
+            System.exit(2);
+            throw e;
+        }
+    }
+
+    private static void stop(Javalin app, HostAgentClient hostAgent, Database database) {
+        app.stop();
+        hostAgent.close();
+        database.close();
+    }
+}

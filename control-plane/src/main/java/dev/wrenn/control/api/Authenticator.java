@@ -1,0 +1,67 @@
+package dev.wrenn.control.api;
+
+import dev.wrenn.control.auth.JwtService;
+import dev.wrenn.control.auth.UserClaims;
+import dev.wrenn.control.error.ApiException;
+import dev.wrenn.control.service.ApiKeyService;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+
+/**
+ * Wraps route handlers in the two authentication rules: user token only ({@link #jwt}), or API key first and user
+ * token second ({@link #apiKeyOrJwt}). Messages are the original system's.
+ */
+public final class Authenticator {
+    public static final String API_KEY_HEADER = "X-API-Key";
+    static final String BEARER_REQUIRED = "Authorization: Bearer <token> required";
+    static final String KEY_OR_BEARER_REQUIRED = "X-API-Key or Authorization: Bearer <token> required";
+    static final String INVALID_API_KEY = "invalid API key";
+    private static final String BEARER = "Bearer ";
+
+    private final JwtService tokens;
+    private final ApiKeyService apiKeys;
+
+    public Authenticator(JwtService tokens, ApiKeyService apiKeys) {
+        this.tokens = tokens;
+        this.apiKeys = apiKeys;
+    }
+
+    /** For account management: a person must be behind the request. */
+    public Handler jwt(AuthenticatedHandler handler) {
+        return ctx -> handler.handle(ctx, fromBearer(ctx, BEARER_REQUIRED));
+    }
+
+    /** For the sandbox API: programs use keys, the web console uses the user's token. */
+    public Handler apiKeyOrJwt(AuthenticatedHandler handler) {
+        return ctx -> handler.handle(ctx, fromKeyOrBearer(ctx));
+    }
+
+    /** The caller of a request that needs a user token, e.g. for a WebSocket upgrade handler. */
+    public Principal jwtCaller(Context ctx) {
+        return fromBearer(ctx, BEARER_REQUIRED);
+    }
+
+    /** The caller of a request that takes an API key or a user token, e.g. for a WebSocket upgrade handler. */
+    public Principal apiKeyOrJwtCaller(Context ctx) {
+        return fromKeyOrBearer(ctx);
+    }
+
+    private Principal fromKeyOrBearer(Context ctx) {
+        String key = ctx.header(API_KEY_HEADER);
+        if (key != null) {
+            return apiKeys.authenticate(key.strip())
+                    .map(owner -> Principal.ofApiKey(owner.teamId()))
+                    .orElseThrow(() -> ApiException.unauthorized(INVALID_API_KEY));
+        }
+        return fromBearer(ctx, KEY_OR_BEARER_REQUIRED);
+    }
+
+    private Principal fromBearer(Context ctx, String missingMessage) {
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            throw ApiException.unauthorized(missingMessage);
+        }
+        UserClaims claims = tokens.verify(header.substring(BEARER.length()).strip());
+        return Principal.ofUser(claims.userId(), claims.teamId(), claims.email());
+    }
+}

@@ -1,0 +1,75 @@
+package dev.wrenn.control.api;
+
+import dev.wrenn.control.auth.JwtService;
+import dev.wrenn.control.auth.PasswordHasher;
+import dev.wrenn.control.config.Config;
+import dev.wrenn.control.db.AccountRepository;
+import dev.wrenn.control.db.ApiKeyRepository;
+import dev.wrenn.control.db.Database;
+import dev.wrenn.control.hosts.HostAgentClient;
+import dev.wrenn.control.service.AccountService;
+import dev.wrenn.control.service.ApiKeyService;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+
+/**
+ * Builds the control plane's HTTP server: every route, the authentication rules, JSON errors, metrics and docs.
+ * The caller owns the database and the host agent client and starts the returned server.
+ */
+public final class ControlPlaneApp {
+    /** The largest JSON body a route reads; file uploads are streamed and limited by the config instead. */
+    static final long MAX_JSON_BODY_BYTES = 1024 * 1024;
+
+    private ControlPlaneApp() {}
+
+    public static Javalin create(Config config, Database database, HostAgentClient hostAgent) {
+        return create(config, database, hostAgent, Clock.systemUTC());
+    }
+
+    public static Javalin create(Config config, Database database, HostAgentClient hostAgent, Clock clock) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        database.poolMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        Components components = Components.wire(config, database, hostAgent, clock);
+        RequestMetrics requestMetrics = new RequestMetrics(registry);
+        return Javalin.create(javalin -> {
+            configureServer(javalin);
+            javalin.requestLogger.http(requestMetrics::record);
+            ErrorResponses.register(javalin.routes);
+            new SystemRoutes(database, registry).register(javalin.routes);
+            new AuthRoutes(components.accounts(), components.auth()).register(javalin.routes);
+            new ApiKeyRoutes(components.apiKeys(), components.auth()).register(javalin.routes);
+        });
+    }
+
+    private static void configureServer(JavalinConfig javalin) {
+        javalin.concurrency.useVirtualThreads = true;
+        javalin.startup.showJavalinBanner = false;
+        javalin.http.maxRequestSize = MAX_JSON_BODY_BYTES;
+        javalin.jsonMapper(new JavalinJackson(JsonBodies.newMapper(), true));
+        javalin.staticFiles.add(files -> {
+            files.hostedPath = SystemRoutes.DOCS_ASSETS;
+            files.directory = SystemRoutes.swaggerUiDirectory();
+            files.location = Location.CLASSPATH;
+        });
+    }
+
+    /** The services behind the routes, built once per app. */
+    record Components(AccountService accounts, ApiKeyService apiKeys, Authenticator auth, HostAgentClient hostAgent) {
+        static Components wire(Config config, Database database, HostAgentClient hostAgent, Clock clock) {
+            JwtService tokens = new JwtService(config.jwtSecret(), clock);
+            ApiKeyService apiKeys = new ApiKeyService(new ApiKeyRepository(database), clock);
+            AccountService accounts = new AccountService(
+                    new AccountRepository(database), new PasswordHasher(config.bcryptCost()), tokens, clock);
+            return new Components(accounts, apiKeys, new Authenticator(tokens, apiKeys), hostAgent);
+        }
+    }
+}

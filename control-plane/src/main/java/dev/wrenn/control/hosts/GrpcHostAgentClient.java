@@ -1,0 +1,257 @@
+package dev.wrenn.control.hosts;
+
+import com.google.protobuf.ByteString;
+import dev.wrenn.control.error.ApiException;
+import dev.wrenn.control.error.ErrorCode;
+import dev.wrenn.protocol.hostagent.v1.CreateSandboxRequest;
+import dev.wrenn.protocol.hostagent.v1.CreateSandboxResponse;
+import dev.wrenn.protocol.hostagent.v1.CreateSnapshotRequest;
+import dev.wrenn.protocol.hostagent.v1.CreateSnapshotResponse;
+import dev.wrenn.protocol.hostagent.v1.DeleteSnapshotRequest;
+import dev.wrenn.protocol.hostagent.v1.DestroySandboxRequest;
+import dev.wrenn.protocol.hostagent.v1.ExecRequest;
+import dev.wrenn.protocol.hostagent.v1.ExecResponse;
+import dev.wrenn.protocol.hostagent.v1.ExecStreamRequest;
+import dev.wrenn.protocol.hostagent.v1.ExecStreamResponse;
+import dev.wrenn.protocol.hostagent.v1.GetSandboxRequest;
+import dev.wrenn.protocol.hostagent.v1.HostAgentServiceGrpc;
+import dev.wrenn.protocol.hostagent.v1.HostAgentServiceGrpc.HostAgentServiceBlockingV2Stub;
+import dev.wrenn.protocol.hostagent.v1.ListSandboxesRequest;
+import dev.wrenn.protocol.hostagent.v1.ListSandboxesResponse;
+import dev.wrenn.protocol.hostagent.v1.PauseSandboxRequest;
+import dev.wrenn.protocol.hostagent.v1.PingSandboxRequest;
+import dev.wrenn.protocol.hostagent.v1.ReadFileRequest;
+import dev.wrenn.protocol.hostagent.v1.ReadFileStreamRequest;
+import dev.wrenn.protocol.hostagent.v1.ReadFileStreamResponse;
+import dev.wrenn.protocol.hostagent.v1.ResumeSandboxRequest;
+import dev.wrenn.protocol.hostagent.v1.ResumeSandboxResponse;
+import dev.wrenn.protocol.hostagent.v1.SandboxInfo;
+import dev.wrenn.protocol.hostagent.v1.WriteFileMeta;
+import dev.wrenn.protocol.hostagent.v1.WriteFileRequest;
+import dev.wrenn.protocol.hostagent.v1.WriteFileStreamRequest;
+import dev.wrenn.protocol.hostagent.v1.WriteFileStreamResponse;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.BlockingClientCall;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * {@link HostAgentClient} over gRPC. Unary calls get a deadline of ten minutes (a create may boot a VM under
+ * software emulation); streams have none, and closing them cancels the call.
+ */
+public final class GrpcHostAgentClient implements HostAgentClient {
+    static final long UNARY_DEADLINE_MINUTES = 10;
+    static final int CHUNK_BYTES = 64 * 1024;
+
+    private final ManagedChannel channel;
+    private final String address;
+    private final HostAgentServiceBlockingV2Stub stub;
+
+    public GrpcHostAgentClient(ManagedChannel channel, String address) {
+        this.channel = channel;
+        this.address = address;
+        this.stub = HostAgentServiceGrpc.newBlockingV2Stub(channel);
+    }
+
+    /** A client for the agent at {@code host:port}, plaintext (the agent listens on a trusted network). */
+    public static GrpcHostAgentClient connect(String address) {
+        return new GrpcHostAgentClient(
+                Grpc.newChannelBuilder(address, InsecureChannelCredentials.create())
+                        .build(),
+                address);
+    }
+
+    @Override
+    public CreateSandboxResponse createSandbox(CreateSandboxRequest request) {
+        return unary("CreateSandbox", sandbox(request.getSandboxId()), s -> s.createSandbox(request));
+    }
+
+    @Override
+    public void destroySandbox(String sandboxId) {
+        unary(
+                "DestroySandbox",
+                sandbox(sandboxId),
+                s -> s.destroySandbox(DestroySandboxRequest.newBuilder()
+                        .setSandboxId(sandboxId)
+                        .build()));
+    }
+
+    @Override
+    public ListSandboxesResponse listSandboxes() {
+        return unary(
+                "ListSandboxes",
+                "on host agent " + address,
+                s -> s.listSandboxes(ListSandboxesRequest.getDefaultInstance()));
+    }
+
+    @Override
+    public SandboxInfo getSandbox(String sandboxId) {
+        return unary(
+                "GetSandbox",
+                sandbox(sandboxId),
+                s -> s.getSandbox(
+                        GetSandboxRequest.newBuilder().setSandboxId(sandboxId).build()));
+    }
+
+    @Override
+    public ExecResponse exec(ExecRequest request) {
+        return unary("Exec", sandbox(request.getSandboxId()), s -> s.exec(request));
+    }
+
+    @Override
+    public Stream<ExecStreamResponse> execStream(ExecStreamRequest request) {
+        return ServerStream.of("ExecStream", sandbox(request.getSandboxId()), stub.execStream(request));
+    }
+
+    @Override
+    public void writeFile(WriteFileRequest request) {
+        unary("WriteFile", file(request.getSandboxId(), request.getPath()), s -> s.writeFile(request));
+    }
+
+    @Override
+    public ByteString readFile(ReadFileRequest request) {
+        return unary("ReadFile", file(request.getSandboxId(), request.getPath()), s -> s.readFile(request))
+                .getContent();
+    }
+
+    @Override
+    public long writeFileStream(WriteFileMeta meta, InputStream content) {
+        String object = file(meta.getSandboxId(), meta.getPath());
+        BlockingClientCall<WriteFileStreamRequest, WriteFileStreamResponse> call = stub.writeFileStream();
+        try {
+            if (call.write(WriteFileStreamRequest.newBuilder().setMeta(meta).build())) {
+                sendChunks(call, content, object);
+            }
+            call.halfClose();
+            WriteFileStreamResponse response = call.read();
+            if (response == null) {
+                throw new ApiException(ErrorCode.AGENT_ERROR, "WriteFileStream " + object + ": no answer");
+            }
+            return response.getBytesWritten();
+        } catch (StatusException e) {
+            throw AgentErrors.toApi("WriteFileStream", object, e.getStatus(), e);
+        } catch (InterruptedException e) {
+            call.cancel("interrupted", e);
+            throw AgentErrors.interrupted("WriteFileStream", object, e);
+        }
+    }
+
+    private static void sendChunks(
+            BlockingClientCall<WriteFileStreamRequest, WriteFileStreamResponse> call,
+            InputStream content,
+            String object)
+            throws StatusException, InterruptedException {
+        byte[] buffer = new byte[CHUNK_BYTES];
+        try {
+            int read;
+            while ((read = content.readNBytes(buffer, 0, CHUNK_BYTES)) > 0) {
+                if (!call.write(WriteFileStreamRequest.newBuilder()
+                        .setChunk(ByteString.copyFrom(buffer, 0, read))
+                        .build())) {
+                    return; // the agent ended the call; read() reports why
+                }
+            }
+        } catch (IOException e) {
+            call.cancel("reading the upload failed", e);
+            throw ApiException.invalid("WriteFileStream " + object + ": reading the upload failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Stream<ByteString> readFileStream(ReadFileStreamRequest request) {
+        return ServerStream.of(
+                        "ReadFileStream", file(request.getSandboxId(), request.getPath()), stub.readFileStream(request))
+                .map(ReadFileStreamResponse::getChunk);
+    }
+
+    @Override
+    public void pingSandbox(String sandboxId) {
+        unary(
+                "PingSandbox",
+                sandbox(sandboxId),
+                s -> s.pingSandbox(
+                        PingSandboxRequest.newBuilder().setSandboxId(sandboxId).build()));
+    }
+
+    @Override
+    public void pauseSandbox(String sandboxId) {
+        unary(
+                "PauseSandbox",
+                sandbox(sandboxId),
+                s -> s.pauseSandbox(
+                        PauseSandboxRequest.newBuilder().setSandboxId(sandboxId).build()));
+    }
+
+    @Override
+    public ResumeSandboxResponse resumeSandbox(String sandboxId, int timeoutSec) {
+        return unary(
+                "ResumeSandbox",
+                sandbox(sandboxId),
+                s -> s.resumeSandbox(ResumeSandboxRequest.newBuilder()
+                        .setSandboxId(sandboxId)
+                        .setTimeoutSec(timeoutSec)
+                        .build()));
+    }
+
+    @Override
+    public CreateSnapshotResponse createSnapshot(String sandboxId, String name) {
+        return unary(
+                "CreateSnapshot",
+                sandbox(sandboxId),
+                s -> s.createSnapshot(CreateSnapshotRequest.newBuilder()
+                        .setSandboxId(sandboxId)
+                        .setName(name)
+                        .build()));
+    }
+
+    @Override
+    public void deleteSnapshot(String name) {
+        unary(
+                "DeleteSnapshot",
+                "snapshot " + name,
+                s -> s.deleteSnapshot(
+                        DeleteSnapshotRequest.newBuilder().setName(name).build()));
+    }
+
+    @Override
+    public void close() {
+        channel.shutdown();
+        try {
+            if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
+                channel.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            channel.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private <T> T unary(String operation, String object, Call<T> call) {
+        try {
+            return call.run(stub.withDeadlineAfter(UNARY_DEADLINE_MINUTES, TimeUnit.MINUTES));
+        } catch (StatusException e) {
+            throw AgentErrors.toApi(operation, object, e.getStatus(), e);
+        } catch (StatusRuntimeException e) {
+            throw AgentErrors.toApi(operation, object, e.getStatus(), e);
+        }
+    }
+
+    private static String sandbox(String id) {
+        return "sandbox " + id;
+    }
+
+    private static String file(String sandboxId, String path) {
+        return path + " in sandbox " + sandboxId;
+    }
+
+    @FunctionalInterface
+    private interface Call<T> {
+        T run(HostAgentServiceBlockingV2Stub stub) throws StatusException;
+    }
+}

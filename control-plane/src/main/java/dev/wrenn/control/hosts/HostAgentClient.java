@@ -1,0 +1,67 @@
+package dev.wrenn.control.hosts;
+
+import com.google.protobuf.ByteString;
+import dev.wrenn.protocol.hostagent.v1.CreateSandboxRequest;
+import dev.wrenn.protocol.hostagent.v1.CreateSandboxResponse;
+import dev.wrenn.protocol.hostagent.v1.CreateSnapshotResponse;
+import dev.wrenn.protocol.hostagent.v1.ExecRequest;
+import dev.wrenn.protocol.hostagent.v1.ExecResponse;
+import dev.wrenn.protocol.hostagent.v1.ExecStreamRequest;
+import dev.wrenn.protocol.hostagent.v1.ExecStreamResponse;
+import dev.wrenn.protocol.hostagent.v1.ListSandboxesResponse;
+import dev.wrenn.protocol.hostagent.v1.ReadFileRequest;
+import dev.wrenn.protocol.hostagent.v1.ReadFileStreamRequest;
+import dev.wrenn.protocol.hostagent.v1.ResumeSandboxResponse;
+import dev.wrenn.protocol.hostagent.v1.SandboxInfo;
+import dev.wrenn.protocol.hostagent.v1.WriteFileMeta;
+import dev.wrenn.protocol.hostagent.v1.WriteFileRequest;
+import java.io.InputStream;
+import java.util.stream.Stream;
+
+/**
+ * The host agent as the control plane sees it: one method per RPC of {@code hostagent.proto}. Every failure is an
+ * {@link dev.wrenn.control.error.ApiException} already mapped to its HTTP answer (agent NOT_FOUND is 404
+ * {@code not_found}, INVALID_ARGUMENT 400, FAILED_PRECONDITION 409 {@code conflict}, anything else 502
+ * {@code agent_error}). {@link GrpcHostAgentClient} is the real one; API tests use a fake for paths that need no VM.
+ */
+public interface HostAgentClient extends AutoCloseable {
+
+    CreateSandboxResponse createSandbox(CreateSandboxRequest request);
+
+    /** Unknown ids are not an error. */
+    void destroySandbox(String sandboxId);
+
+    ListSandboxesResponse listSandboxes();
+
+    SandboxInfo getSandbox(String sandboxId);
+
+    ExecResponse exec(ExecRequest request);
+
+    /** Start, output and end events as they happen. Closing the stream cancels the command's RPC. */
+    Stream<ExecStreamResponse> execStream(ExecStreamRequest request);
+
+    void writeFile(WriteFileRequest request);
+
+    ByteString readFile(ReadFileRequest request);
+
+    /** Streams {@code content} to the file in chunks of at most 64 KiB; returns the bytes written. */
+    long writeFileStream(WriteFileMeta meta, InputStream content);
+
+    /** The file's content in chunks of at most 64 KiB. Closing the stream cancels the RPC. */
+    Stream<ByteString> readFileStream(ReadFileStreamRequest request);
+
+    /** Succeeds when the sandbox runs and its guest agent answers. */
+    void pingSandbox(String sandboxId);
+
+    void pauseSandbox(String sandboxId);
+
+    ResumeSandboxResponse resumeSandbox(String sandboxId, int timeoutSec);
+
+    /** Freezes the sandbox into a snapshot stored under {@code name} on the host. */
+    CreateSnapshotResponse createSnapshot(String sandboxId, String name);
+
+    void deleteSnapshot(String name);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,72 @@
+package dev.wrenn.control.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.wrenn.control.config.DatabaseSettings;
+import dev.wrenn.control.db.Database;
+import dev.wrenn.control.testing.FakeHostAgent;
+import dev.wrenn.control.testing.TestServer;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OpenApiSpecTest {
+    private static final Set<String> HTTP_METHODS = Set.of("get", "post", "put", "patch", "delete", "head", "options");
+
+    @Test
+    void everyRouteIsInTheSpecAndEveryOperationInTheSpecIsARoute(@TempDir Path dir) throws IOException {
+        try (Database database = Database.open(new DatabaseSettings.Sqlite(dir.resolve("wrenn.db")))) {
+            Javalin app = ControlPlaneApp.create(TestServer.config(dir), database, new FakeHostAgent());
+
+            assertThat(specOperations()).isEqualTo(routes(app));
+        }
+    }
+
+    @Test
+    void everyOperationDocumentsItsResponses() throws IOException {
+        JsonNode paths = spec().get("paths");
+        paths.properties()
+                .forEach(path -> path.getValue().properties().forEach(operation -> {
+                    if (HTTP_METHODS.contains(operation.getKey())) {
+                        assertThat(operation.getValue().path("responses").size())
+                                .as("%s %s", operation.getKey(), path.getKey())
+                                .isPositive();
+                    }
+                }));
+    }
+
+    private static Set<String> routes(Javalin app) {
+        Set<String> routes = new TreeSet<>();
+        app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(parsed -> parsed.endpoint)
+                .filter(endpoint -> endpoint.method.isHttpMethod())
+                .forEach(endpoint -> routes.add(endpoint.method.name() + " " + endpoint.path));
+        return routes;
+    }
+
+    private static Set<String> specOperations() throws IOException {
+        Set<String> operations = new TreeSet<>();
+        spec().get("paths")
+                .properties()
+                .forEach(path -> path.getValue().properties().forEach(operation -> {
+                    if (HTTP_METHODS.contains(operation.getKey())) {
+                        operations.add(operation.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey());
+                    }
+                }));
+        return operations;
+    }
+
+    private static JsonNode spec() throws IOException {
+        try (InputStream in = OpenApiSpecTest.class.getResourceAsStream("/openapi.yaml")) {
+            return new ObjectMapper(new YAMLFactory()).readTree(in);
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package dev.wrenn.control.testing;
+
+/** The two databases every repository and API test runs on. */
+public enum DatabaseKind {
+    SQLITE,
+    POSTGRESQL
+}
