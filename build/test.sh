@@ -23,6 +23,8 @@ REQUIRED_DEBIAN_PACKAGES=(
   mmdebstrap      # the guest root filesystem build
   e2fsprogs       # mkfs.ext4 -d builds the disk image without loop mounts
   cpio            # the initramfs archive
+  postgresql      # the PostgreSQL database tier (a throw-away cluster per test run)
+  chromium        # the web console's browser tests (driven by playwright-core)
 )
 # --------------------------------------------------------------------------------------------------
 
