@@ -1,5 +1,7 @@
 package dev.wrenn.host.guest;
 
+import dev.wrenn.host.error.ErrorCode;
+import dev.wrenn.host.error.HostAgentException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -23,6 +25,14 @@ public final class EnvdInitializer implements GuestInitializer {
     @Override
     public void initialize(GuestEndpoint guest, Map<String, String> envVars, Duration timeout) {
         EnvdInit init = new EnvdInit(envVars, guest.accessToken(), DEFAULT_USER, DEFAULT_WORKDIR, clock.instant());
-        clients.forGuest(guest).init(init, timeout);
+        try {
+            clients.forGuest(guest).init(init, timeout);
+        } catch (HostAgentException e) {
+            // The guest's status (404, 400...) describes its side; to the creator it is a broken sandbox.
+            throw switch (e.code()) {
+                case UNAVAILABLE, DEADLINE_EXCEEDED -> e;
+                default -> new HostAgentException(ErrorCode.INTERNAL, e.getMessage(), e);
+            };
+        }
     }
 }
