@@ -1,5 +1,6 @@
 package dev.wrenn.host.api;
 
+import dev.wrenn.host.error.ErrorCode;
 import dev.wrenn.host.error.HostAgentException;
 import dev.wrenn.host.guest.EnvdClient;
 import dev.wrenn.host.guest.EnvdClients;
@@ -67,12 +68,29 @@ final class ExecCalls {
             EnvdClient envd = clients.forGuest(manager.guest(request.getSandboxId()));
             try (ProcessEvents events = envd.start(spec, timeout)) {
                 flow.onCancel(() -> abandon(envd, events));
-                relay(events, flow);
+                relayUntilDeadline(envd, events, flow, timeout);
             }
             manager.markActive(request.getSandboxId());
             flow.complete();
         } catch (HostAgentException e) {
             flow.fail(e);
+        }
+    }
+
+    /**
+     * A process that outlives the stream's timeout is killed (the guest does so at the deadline; this makes sure)
+     * and the stream ends like any other, with an end event whose error says why.
+     */
+    private static void relayUntilDeadline(
+            EnvdClient envd, ProcessEvents events, OutboundFlow<ExecStreamResponse> flow, Duration timeout) {
+        try {
+            relay(events, flow);
+        } catch (HostAgentException e) {
+            if (e.code() != ErrorCode.DEADLINE_EXCEEDED || events.pid() <= 0) {
+                throw e;
+            }
+            abandon(envd, events);
+            flow.send(toProto(new ExecEvent.Ended(-1, "timed out after " + timeout + "; the process was killed")));
         }
     }
 

@@ -130,8 +130,7 @@ class GuestExecAndFilesTest {
                 .hasMessageStartingWith("DEADLINE_EXCEEDED: running `sleep` in sandbox " + SANDBOX)
                 .hasMessageContaining("did not finish within PT2S");
 
-        ExecResponse sleepers = exec("sh", "-c", "pgrep -x sleep || echo none");
-        assertThat(sleepers.getStdout().toStringUtf8()).isEqualTo("none\n");
+        awaitNoSleepProcess();
     }
 
     @Test
@@ -158,6 +157,25 @@ class GuestExecAndFilesTest {
                         .map(d -> d.getData().getStdout().toStringUtf8())
                         .reduce("", String::concat))
                 .isEqualTo("1\n2\n3\n");
+    }
+
+    @Test
+    void anExecStreamPastItsTimeoutEndsWithAnErrorAndTheProcessIsKilled() {
+        List<ExecStreamResponse> events = new ArrayList<>();
+        agent.execStream(ExecStreamRequest.newBuilder()
+                        .setSandboxId(SANDBOX)
+                        .setCmd("sh")
+                        .addArgs("-c")
+                        .addArgs("echo started; exec sleep 301")
+                        .setTimeoutSec(2)
+                        .build())
+                .forEachRemaining(events::add);
+
+        assertThat(events.getFirst().hasStart()).isTrue();
+        assertThat(events.get(1).getData().getStdout().toStringUtf8()).isEqualTo("started\n");
+        assertThat(events.getLast().getEnd().getExitCode()).isEqualTo(-1);
+        assertThat(events.getLast().getEnd().getError()).isEqualTo("timed out after PT2S; the process was killed");
+        awaitNoSleepProcess();
     }
 
     @Test
@@ -324,6 +342,16 @@ class GuestExecAndFilesTest {
 
         assertThat(afterPing).isGreaterThan(before);
         assertThat(lastActive()).isGreaterThan(afterPing);
+    }
+
+    /** The kill is sent as the call ends; the guest reaps the process a moment later. */
+    private void awaitNoSleepProcess() {
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(exec("sh", "-c", "pgrep -x sleep || echo none")
+                                .getStdout()
+                                .toStringUtf8())
+                        .isEqualTo("none\n"));
     }
 
     private boolean fileExists(String path) {
