@@ -1,5 +1,6 @@
 package dev.wrenn.host.guest;
 
+import com.google.protobuf.ByteString;
 import dev.wrenn.connect.ConnectException;
 import dev.wrenn.connect.client.ServerStream;
 import dev.wrenn.host.error.ErrorCode;
@@ -77,7 +78,7 @@ public final class ProcessEvents implements AutoCloseable {
             case STDERR -> new ExecEvent.Output(true, data.getStderr());
             case STDOUT -> new ExecEvent.Output(false, data.getStdout());
             case PTY -> new ExecEvent.Output(false, data.getPty());
-            case OUTPUT_NOT_SET -> new ExecEvent.Output(false, com.google.protobuf.ByteString.EMPTY);
+            case OUTPUT_NOT_SET -> new ExecEvent.Output(false, ByteString.EMPTY);
         };
     }
 
