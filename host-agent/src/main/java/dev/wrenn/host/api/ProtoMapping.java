@@ -17,7 +17,8 @@ final class ProtoMapping {
                 request.getTemplate(),
                 request.getVcpus(),
                 request.getMemoryMb(),
-                request.getTimeoutSec());
+                request.getTimeoutSec(),
+                request.getEnvVarsMap());
     }
 
     static SandboxInfo info(SandboxSummary sandbox) {

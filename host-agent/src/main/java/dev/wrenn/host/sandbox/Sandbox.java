@@ -2,14 +2,21 @@ package dev.wrenn.host.sandbox;
 
 import dev.wrenn.host.net.Slot;
 import dev.wrenn.host.vmm.Vmm;
+import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.HexFormat;
 
-/** One live sandbox: its request, slot, VMM, the undo stack of everything it holds, and its state. */
+/**
+ * One live sandbox: its request, slot, VMM, the undo stack of everything it holds, its state, and the access token
+ * its guest agent demands (made here, handed to the guest at /init, never shown to callers).
+ */
 final class Sandbox {
+    private static final SecureRandom RANDOM = new SecureRandom();
     private final SandboxRequest request;
     private final Slot slot;
     private final CleanupStack cleanup;
     private final Instant createdAt = Instant.now();
+    private final String accessToken = newToken();
     private Vmm vmm;
     private VmState state = VmState.STARTING;
     private Instant lastActiveAt = createdAt;
@@ -34,6 +41,10 @@ final class Sandbox {
 
     CleanupStack cleanup() {
         return cleanup;
+    }
+
+    String accessToken() {
+        return accessToken;
     }
 
     synchronized void attach(Vmm started) {
@@ -67,5 +78,11 @@ final class Sandbox {
                 createdAt,
                 lastActiveAt,
                 request.timeoutSec());
+    }
+
+    private static String newToken() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 }

@@ -2,6 +2,8 @@ package dev.wrenn.host.sandbox;
 
 import dev.wrenn.host.error.ErrorCode;
 import dev.wrenn.host.error.HostAgentException;
+import dev.wrenn.host.guest.GuestEndpoint;
+import dev.wrenn.host.guest.GuestInitializer;
 import dev.wrenn.host.guest.GuestReadiness;
 import dev.wrenn.host.net.SandboxNetwork;
 import dev.wrenn.host.net.Slot;
@@ -37,6 +39,7 @@ public final class SandboxManager implements AutoCloseable {
     private final QemuImg qemuImg;
     private final VmmFactory vmms;
     private final GuestReadiness readiness;
+    private final GuestInitializer initializer;
     private final Duration readyTimeout;
     private final Map<String, Sandbox> boxes = new ConcurrentHashMap<>();
 
@@ -48,12 +51,26 @@ public final class SandboxManager implements AutoCloseable {
             VmmFactory vmms,
             GuestReadiness readiness,
             Duration readyTimeout) {
+        this(dataDir, slots, network, qemuImg, vmms, readiness, GuestInitializer.NONE, readyTimeout);
+    }
+
+    /** @param initializer runs once the guest is ready, before create returns; its failure fails the create */
+    public SandboxManager(
+            DataDir dataDir,
+            SlotAllocator slots,
+            SandboxNetwork network,
+            QemuImg qemuImg,
+            VmmFactory vmms,
+            GuestReadiness readiness,
+            GuestInitializer initializer,
+            Duration readyTimeout) {
         this.dataDir = dataDir;
         this.slots = slots;
         this.network = network;
         this.qemuImg = qemuImg;
         this.vmms = vmms;
         this.readiness = readiness;
+        this.initializer = initializer;
         this.readyTimeout = readyTimeout;
     }
 
@@ -106,6 +123,12 @@ public final class SandboxManager implements AutoCloseable {
 
     /** Checks the sandbox is running and its guest answers now; counts as activity for the inactivity reaper. */
     public void ping(String sandboxId, Duration timeout) {
+        Sandbox sandbox = running(sandboxId);
+        readiness.await(sandbox.slot().hostIp(), timeout);
+        sandbox.touch();
+    }
+
+    private Sandbox running(String sandboxId) {
         Sandbox sandbox = boxes.get(sandboxId);
         if (sandbox == null) {
             throw new HostAgentException(ErrorCode.NOT_FOUND, "sandbox " + sandboxId + " not found");
@@ -115,8 +138,25 @@ public final class SandboxManager implements AutoCloseable {
                     ErrorCode.FAILED_PRECONDITION,
                     "sandbox " + sandboxId + " is " + sandbox.state().name().toLowerCase(java.util.Locale.ROOT));
         }
-        readiness.await(sandbox.slot().hostIp(), timeout);
+        return sandbox;
+    }
+
+    /**
+     * How to reach a running sandbox's guest agent, for exec and file calls; counts as activity for the inactivity
+     * reaper. NOT_FOUND for an unknown sandbox, FAILED_PRECONDITION for one that is not running.
+     */
+    public GuestEndpoint guest(String sandboxId) {
+        Sandbox sandbox = running(sandboxId);
         sandbox.touch();
+        return new GuestEndpoint(sandboxId, sandbox.slot().hostIp(), sandbox.accessToken());
+    }
+
+    /** Records activity (a long exec stream ending, say); an unknown sandbox is ignored, it may be gone already. */
+    public void markActive(String sandboxId) {
+        Sandbox sandbox = boxes.get(sandboxId);
+        if (sandbox != null) {
+            sandbox.touch();
+        }
     }
 
     public List<SandboxSummary> list() {
@@ -165,6 +205,10 @@ public final class SandboxManager implements AutoCloseable {
         sandbox.attach(vmm);
         vmm.start();
         readiness.await(slot.hostIp(), readyTimeout);
+        initializer.initialize(
+                new GuestEndpoint(sandbox.id(), slot.hostIp(), sandbox.accessToken()),
+                sandbox.request().envVars(),
+                readyTimeout);
     }
 
     private Path overlay(Path dir) {

@@ -137,9 +137,11 @@ class HostAgentGrpcServiceTest {
         assertThatThrownBy(() -> agent.pingSandbox(
                         PingSandboxRequest.newBuilder().setSandboxId("sb-none").build()))
                 .hasMessage("NOT_FOUND: sandbox sb-none not found");
-        assertThatThrownBy(() -> agent.exec(
-                        ExecRequest.newBuilder().setSandboxId("sb-none").build()))
+        assertThatThrownBy(() -> agent.exec(ExecRequest.newBuilder()
+                        .setSandboxId("sb-none")
+                        .setCmd("true")
+                        .build()))
                 .extracting(e -> Status.fromThrowable(e).getCode())
-                .isEqualTo(Status.Code.UNIMPLEMENTED);
+                .isEqualTo(Status.Code.NOT_FOUND);
     }
 }
