@@ -211,6 +211,22 @@ class ProcessStartTest {
     }
 
     @Test
+    void everyByteWrittenRightBeforeTheExitArrivesBeforeTheEndEvent() {
+        StreamCall<StartResponse> call = client.run(shell("head -c 1000000 /dev/zero | tr '\\0' x; exit 5"));
+
+        assertThat(call.awaitEnd().getExitCode()).isEqualTo(5);
+        assertThat(call.stdout()).hasSize(1_000_000).matches("x+");
+    }
+
+    @Test
+    void aProcessThatClosesItsOutputAndKeepsRunningStillReportsItsExit() {
+        StreamCall<StartResponse> call = client.run(shell("echo bye; exec >&- 2>&-; sleep 0.3; exit 3"));
+
+        assertThat(call.awaitEnd().getExitCode()).isEqualTo(3);
+        assertThat(call.stdout()).isEqualTo("bye\n");
+    }
+
+    @Test
     void finishedProcessesLeaveNoDescriptorsOpenInTheAgent() throws IOException {
         client.run(shell("echo warm-up"));
         client.run(ProcessClient.terminal(80, 24, "true"));
