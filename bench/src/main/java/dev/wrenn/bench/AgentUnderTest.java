@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /** A guest agent started from its jar for a benchmark run, on loopback, and stopped by its pid afterwards. */
@@ -24,15 +25,10 @@ final class AgentUnderTest implements AutoCloseable {
 
     /** Starts the agent and waits for its first 204 from /health, timing process start to that answer. */
     static AgentUnderTest start(Path java, Path jar, int port, Path log) throws Exception {
-        List<String> command = List.of(
-                java.toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-jar",
-                jar.toString(),
-                "--port",
-                Integer.toString(port));
+        List<String> command = new ArrayList<>();
+        command.add(java.toString());
+        command.addAll(jvmOptions(jar));
+        command.addAll(List.of("-jar", jar.toString(), "--port", Integer.toString(port)));
         URI base = URI.create("http://127.0.0.1:" + port);
         HttpClient client =
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -44,6 +40,28 @@ final class AgentUnderTest implements AutoCloseable {
                 .start();
         awaitHealthy(client, base, process, log);
         return new AgentUnderTest(process, base, System.nanoTime() - start);
+    }
+
+    /**
+     * The agent's JVM options as the launcher gives them (system property {@code wrenn.agent.jvm-options}, set by
+     * {@code ./wrenn bench}), else the module's argfile and AOT cache found beside the jar, so that the figures
+     * measure the agent as it runs in a sandbox.
+     */
+    private static List<String> jvmOptions(Path jar) {
+        String given = System.getProperty("wrenn.agent.jvm-options", "").trim();
+        if (!given.isEmpty()) {
+            return List.of(given.split("\\s+"));
+        }
+        List<String> options = new ArrayList<>();
+        Path argfile = jar.toAbsolutePath().getParent().resolveSibling("jvm.options");
+        if (Files.isRegularFile(argfile)) {
+            options.add("@" + argfile);
+        }
+        Path cache = jar.resolveSibling(jar.getFileName().toString().replaceFirst("\\.jar$", ".aot"));
+        if (Files.isRegularFile(cache)) {
+            options.add("-XX:AOTCache=" + cache);
+        }
+        return options;
     }
 
     private static void awaitHealthy(HttpClient client, URI base, Process process, Path log) throws Exception {
