@@ -91,7 +91,8 @@ resolve_packages() {
 }
 
 scripts_digest() {
-  cat "$HERE/build.sh" "$HERE/lib/common.sh" "$HERE/lib/customize-base.sh" "$HERE"/guest/* | sha256sum | cut -d' ' -f1
+  cat "$HERE/build.sh" "$HERE/lib/common.sh" "$HERE/lib/customize-base.sh" "$HERE"/guest/* \
+    "$REPO/guest-agent/jvm.options" "$REPO/guest-agent/train-aot-cache.sh" | sha256sum | cut -d' ' -f1
 }
 
 step "1/$STEPS" "inputs: kernel package, mirror, agent jar, scripts"
@@ -300,6 +301,11 @@ assemble_rootfs() {
   depmod -b "$root" "$KERNEL_VERSION"
   cp -a "$JRE_DIR" "$root/opt/wrenn/jre"
   install -m 0644 "$AGENT_JAR" "$root/opt/wrenn/guest-agent.jar"
+  install -m 0644 "$REPO/guest-agent/jvm.options" "$root/opt/wrenn/jvm.options"
+  # The AOT cache must come from this runtime and this jar (the JVM checks both, and accepts them at another path).
+  "$REPO/guest-agent/train-aot-cache.sh" "$root/opt/wrenn/jre/bin/java" "$root/opt/wrenn/guest-agent.jar" \
+    "$root/opt/wrenn/guest-agent.aot" || die "training the guest agent's AOT cache failed"
+  rm -f "$root/opt/wrenn/guest-agent.aot.log"
   install -m 0755 "$HERE/guest/wrenn-init" "$root/usr/sbin/wrenn-init"
   install -m 0755 "$HERE/guest/wrenn-supervise" "$root/usr/local/bin/wrenn-supervise"
   printf '%s\n' "inputs_sha256=$INPUTS_SHA256" "kernel=$KERNEL_VERSION" "agent_sha256=$AGENT_SHA256" \
