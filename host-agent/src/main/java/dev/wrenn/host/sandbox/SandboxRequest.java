@@ -7,7 +7,7 @@ import java.util.HexFormat;
 
 /**
  * What a caller asks for. Zero and empty values take the original system's defaults: a generated {@code sb-<hex8>}
- * id, template {@code minimal}, 1 vCPU, 512 MiB.
+ * id, template {@code base}, 1 vCPU, 512 MiB.
  */
 public record SandboxRequest(String sandboxId, String template, int vcpus, int memoryMb, int timeoutSec) {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -15,7 +15,7 @@ public record SandboxRequest(String sandboxId, String template, int vcpus, int m
 
     public SandboxRequest {
         sandboxId = sandboxId == null || sandboxId.isEmpty() ? newId() : sandboxId;
-        template = template == null || template.isEmpty() ? "minimal" : template;
+        template = template == null || template.isEmpty() ? "base" : template;
         vcpus = vcpus == 0 ? 1 : vcpus;
         memoryMb = memoryMb == 0 ? 512 : memoryMb;
         require(sandboxId.matches(SAFE_NAME), "sandbox id `%s` is not a safe name".formatted(sandboxId));

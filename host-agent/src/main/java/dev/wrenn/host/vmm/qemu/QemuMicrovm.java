@@ -4,6 +4,7 @@ import dev.wrenn.host.error.ErrorCode;
 import dev.wrenn.host.error.HostAgentException;
 import dev.wrenn.host.sys.Command;
 import dev.wrenn.host.vmm.Accel;
+import dev.wrenn.host.vmm.VmExit;
 import dev.wrenn.host.vmm.VmSpec;
 import dev.wrenn.host.vmm.Vmm;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +26,7 @@ public final class QemuMicrovm implements Vmm {
     private final VmSpec spec;
     private final Accel accel;
     private final long tscKhz;
+    private final CompletableFuture<VmExit> exit = new CompletableFuture<>();
     private Process process;
     private QmpClient qmp;
 
@@ -49,6 +52,7 @@ public final class QemuMicrovm implements Vmm {
         }
         prepareDirectory();
         process = Command.of(argv()).start(qemuLog());
+        process.onExit().thenAccept(ended -> exit.complete(new VmExit(ended.exitValue())));
         log.debug("VM {}: started QEMU pid {} ({})", spec.name(), process.pid(), accel);
         qmp = connectQmp();
     }
@@ -83,6 +87,11 @@ public final class QemuMicrovm implements Vmm {
     @Override
     public boolean isAlive() {
         return process != null && process.isAlive();
+    }
+
+    @Override
+    public CompletableFuture<VmExit> onExit() {
+        return exit.copy();
     }
 
     @Override

@@ -1,0 +1,171 @@
+package dev.wrenn.host;
+
+import dev.wrenn.host.api.HostAgentGrpcService;
+import dev.wrenn.host.guest.EnvdHealth;
+import dev.wrenn.host.image.ImageStore;
+import dev.wrenn.host.net.Ip;
+import dev.wrenn.host.net.NetworkConfig;
+import dev.wrenn.host.net.Nft;
+import dev.wrenn.host.net.SandboxNetwork;
+import dev.wrenn.host.net.SlotAllocator;
+import dev.wrenn.host.sandbox.DataDir;
+import dev.wrenn.host.sandbox.SandboxLimits;
+import dev.wrenn.host.sandbox.SandboxManager;
+import dev.wrenn.host.sandbox.SweepReport;
+import dev.wrenn.host.sandbox.Sweeper;
+import dev.wrenn.host.storage.QemuImg;
+import dev.wrenn.host.sys.HostCpu;
+import dev.wrenn.host.vmm.Accel;
+import dev.wrenn.host.vmm.qemu.AccelProbe;
+import dev.wrenn.host.vmm.qemu.QemuMicrovm;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running host agent: at start it sweeps what an earlier agent left (sandboxes included: a restarted agent
+ * does not adopt VMs it did not start), decides the accelerator once and serves gRPC; {@link #stop()} stops serving
+ * and destroys every sandbox.
+ */
+public final class HostAgent {
+    private static final Logger log = LoggerFactory.getLogger(HostAgent.class);
+    private static final Duration DRAIN = Duration.ofSeconds(5);
+
+    private final SandboxManager manager;
+    private final Server server;
+    private final SweepReport swept;
+    private boolean stopped;
+
+    private HostAgent(SandboxManager manager, Server server, SweepReport swept) {
+        this.manager = manager;
+        this.server = server;
+        this.swept = swept;
+    }
+
+    public static HostAgent start(HostAgentConfig config) {
+        DataDir dataDir = new DataDir(config.dataDir());
+        createDirectories(dataDir);
+        Ip ip = new Ip();
+        Nft nft = new Nft();
+        if (config.egress()) {
+            // Sandboxes' outbound traffic is forwarded by the host; without egress the host forwards nothing of theirs.
+            ip.setSysctl(null, "net.ipv4.ip_forward", "1");
+            log.info("egress on: enabled net.ipv4.ip_forward");
+        }
+        SweepReport swept = new Sweeper(dataDir, ip, nft).sweep();
+        log.info("start sweep: {}", describe(swept));
+        ImageStore images = new ImageStore(dataDir.images());
+        Accel accel = new AccelProbe(images.baseKernel(), dataDir.root(), AccelProbe.DEFAULT_PROBE_TIME)
+                .decide(config.accel());
+        SandboxManager manager = manager(config, dataDir, ip, nft, images, accel);
+        Server server = serve(config.listen(), manager);
+        log.info(
+                "host agent ready: gRPC on {}, data {}, accel {}, egress {}, up to {} sandboxes of {} vCPUs / {} MiB",
+                config.listen(),
+                dataDir.root(),
+                accel,
+                config.egress(),
+                config.maxSandboxes(),
+                config.maxVcpus(),
+                config.maxMemoryMib());
+        return new HostAgent(manager, server, swept);
+    }
+
+    public SandboxManager manager() {
+        return manager;
+    }
+
+    /** What the start sweep reclaimed. */
+    public SweepReport swept() {
+        return swept;
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) server.getListenSockets().getFirst();
+    }
+
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    /** Stops taking requests, lets running calls finish for a few seconds, then destroys every sandbox. */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        log.info("host agent stopping: destroying {} sandboxes", manager.list().size());
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
+                server.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.shutdownNow();
+        }
+        manager.close();
+        log.info("host agent stopped");
+    }
+
+    private static SandboxManager manager(
+            HostAgentConfig config, DataDir dataDir, Ip ip, Nft nft, ImageStore images, Accel accel) {
+        long tscKhz = HostCpu.tscKhz();
+        return new SandboxManager(
+                dataDir,
+                new SlotAllocator(config.maxSandboxes()),
+                new SandboxNetwork(ip, nft, new NetworkConfig(config.egress())),
+                new QemuImg(),
+                spec -> new QemuMicrovm(spec, accel, tscKhz),
+                new EnvdHealth(),
+                config.bootTimeout(),
+                images,
+                new SandboxLimits(config.maxVcpus(), config.maxMemoryMib()));
+    }
+
+    private static Server serve(InetSocketAddress listen, SandboxManager manager) {
+        try {
+            return NettyServerBuilder.forAddress(listen)
+                    .executor(Executors.newVirtualThreadPerTaskExecutor())
+                    .addService(new HostAgentGrpcService(manager))
+                    .build()
+                    .start();
+        } catch (IOException e) {
+            manager.close();
+            throw new UncheckedIOException("serving gRPC on " + listen + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void createDirectories(DataDir dataDir) {
+        try {
+            Files.createDirectories(dataDir.images());
+            Files.createDirectories(dataDir.sandboxes());
+        } catch (IOException e) {
+            throw new UncheckedIOException("creating data directory " + dataDir.root() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String describe(SweepReport report) {
+        if (report.isEmpty()) {
+            return "nothing left by an earlier agent";
+        }
+        return "reclaimed %d QEMU processes %s, nft tables %s, links %s, namespaces %s, sandbox directories %s"
+                .formatted(
+                        report.killedPids().size(),
+                        report.killedPids(),
+                        report.nftTables(),
+                        report.links(),
+                        report.netns(),
+                        report.files().stream()
+                                .map(p -> p.getFileName().toString())
+                                .toList());
+    }
+}
