@@ -8,6 +8,7 @@ import dev.wrenn.host.net.NetworkConfig;
 import dev.wrenn.host.net.Nft;
 import dev.wrenn.host.net.SandboxNetwork;
 import dev.wrenn.host.net.SlotAllocator;
+import dev.wrenn.host.net.SlotRange;
 import dev.wrenn.host.sandbox.DataDir;
 import dev.wrenn.host.sandbox.SandboxLimits;
 import dev.wrenn.host.sandbox.SandboxManager;
@@ -60,12 +61,13 @@ public final class HostAgent {
             ip.setSysctl(null, "net.ipv4.ip_forward", "1");
             log.info("egress on: enabled net.ipv4.ip_forward");
         }
-        SweepReport swept = new Sweeper(dataDir, ip, nft).sweep();
+        SlotRange slots = new SlotRange(config.firstSlot(), config.maxSandboxes());
+        SweepReport swept = new Sweeper(dataDir, ip, nft, slots).sweep();
         log.info("start sweep: {}", describe(swept));
         ImageStore images = new ImageStore(dataDir.images());
         Accel accel = new AccelProbe(images.baseKernel(), dataDir.root(), AccelProbe.DEFAULT_PROBE_TIME)
                 .decide(config.accel());
-        SandboxManager manager = manager(config, dataDir, ip, nft, images, accel);
+        SandboxManager manager = manager(config, dataDir, new SlotAllocator(slots), ip, nft, images, accel);
         Server server = serve(config.listen(), manager);
         log.info(
                 "host agent ready: gRPC on {}, data {}, accel {}, egress {}, up to {} sandboxes of {} vCPUs / {} MiB",
@@ -117,11 +119,17 @@ public final class HostAgent {
     }
 
     private static SandboxManager manager(
-            HostAgentConfig config, DataDir dataDir, Ip ip, Nft nft, ImageStore images, Accel accel) {
+            HostAgentConfig config,
+            DataDir dataDir,
+            SlotAllocator slots,
+            Ip ip,
+            Nft nft,
+            ImageStore images,
+            Accel accel) {
         long tscKhz = HostCpu.tscKhz();
         return new SandboxManager(
                 dataDir,
-                new SlotAllocator(config.maxSandboxes()),
+                slots,
                 new SandboxNetwork(ip, nft, new NetworkConfig(config.egress())),
                 new QemuImg(),
                 spec -> new QemuMicrovm(spec, accel, tscKhz),

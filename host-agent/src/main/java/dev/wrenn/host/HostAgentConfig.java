@@ -15,6 +15,7 @@ import java.util.Map;
  * checked here, so a bad setting stops the agent at start with a message naming the flag.
  *
  * @param maxSandboxes how many sandboxes may exist at once; also the number of network slots
+ * @param firstSlot the first network slot: two agents on one machine need disjoint slot ranges (and data dirs)
  */
 public record HostAgentConfig(
         Path dataDir,
@@ -24,6 +25,7 @@ public record HostAgentConfig(
         int maxVcpus,
         int maxMemoryMib,
         int maxSandboxes,
+        int firstSlot,
         Duration bootTimeout) {
 
     public static final String USAGE = """
@@ -35,6 +37,7 @@ public record HostAgentConfig(
               --max-vcpus N          per sandbox                           WRENN_MAX_VCPUS      host CPUs
               --max-memory-mib N     per sandbox                           WRENN_MAX_MEMORY_MIB 8192
               --max-sandboxes N      at once (network slots)               WRENN_MAX_SANDBOXES  64
+              --first-slot N         network slots N..N+max-sandboxes-1    WRENN_FIRST_SLOT     1
               --boot-timeout SEC     create gives up after                 WRENN_BOOT_TIMEOUT   60
             A sandbox gets 1 vCPU and 512 MiB unless it asks for more.""";
 
@@ -46,6 +49,7 @@ public record HostAgentConfig(
             new Option("--max-vcpus", "WRENN_MAX_VCPUS"),
             new Option("--max-memory-mib", "WRENN_MAX_MEMORY_MIB"),
             new Option("--max-sandboxes", "WRENN_MAX_SANDBOXES"),
+            new Option("--first-slot", "WRENN_FIRST_SLOT"),
             new Option("--boot-timeout", "WRENN_BOOT_TIMEOUT"));
 
     private record Option(String flag, String env) {}
@@ -65,6 +69,8 @@ public record HostAgentConfig(
             }
         }
         values.putAll(flags(args));
+        int maxSandboxes = number("--max-sandboxes", values, 64, 1, Slot.MAX_INDEX);
+        int firstSlot = number("--first-slot", values, 1, 1, Slot.MAX_INDEX - maxSandboxes + 1);
         return new HostAgentConfig(
                 Path.of(values.getOrDefault("--data-dir", "/var/lib/wrenn"))
                         .toAbsolutePath()
@@ -74,7 +80,8 @@ public record HostAgentConfig(
                 bool("--egress", values.getOrDefault("--egress", "false")),
                 number("--max-vcpus", values, Runtime.getRuntime().availableProcessors(), 1, 64),
                 number("--max-memory-mib", values, 8192, 64, 1 << 20),
-                number("--max-sandboxes", values, 64, 1, Slot.MAX_INDEX),
+                maxSandboxes,
+                firstSlot,
                 Duration.ofSeconds(number("--boot-timeout", values, 60, 1, 3600)));
     }
 

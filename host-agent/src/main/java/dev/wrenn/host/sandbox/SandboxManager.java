@@ -209,12 +209,7 @@ public final class SandboxManager implements AutoCloseable {
         cleanup.push("VMM of " + sandbox.id(), () -> vmm.stop(STOP_GRACE));
         sandbox.attach(vmm);
         vmm.start();
-        vmm.onExit()
-                .thenAcceptAsync(
-                        exit -> onVmmExit(sandbox, exit),
-                        task -> Thread.ofVirtual()
-                                .name("vmm-exit-" + sandbox.id())
-                                .start(task));
+        watchExit(sandbox, vmm);
         awaitGuest(sandbox, vmm);
     }
 
@@ -254,11 +249,21 @@ public final class SandboxManager implements AutoCloseable {
         return new HostAgentException(code, message, cause);
     }
 
+    /** Every VMM a sandbox runs on (the first, and any a resume starts) is watched, so a crash is noticed. */
+    void watchExit(Sandbox sandbox, Vmm vmm) {
+        vmm.onExit()
+                .thenAcceptAsync(
+                        exit -> onVmmExit(sandbox, vmm, exit),
+                        task -> Thread.ofVirtual().name("vmm-exit-" + sandbox.id()).start(task));
+    }
+
     /** The VMM ended on its own (crash, OOM kill, kill from outside): release everything, keep the record. */
-    private void onVmmExit(Sandbox sandbox, VmExit exit) {
+    private void onVmmExit(Sandbox sandbox, Vmm exited, VmExit exit) {
         synchronized (sandbox.cleanup()) {
-            if (sandbox.state() != VmState.RUNNING) {
-                return; // an intended stop (destroy, pause), or a create that is failing and unwinds itself
+            if (sandbox.state() != VmState.RUNNING || sandbox.vmm() != exited) {
+                // An intended stop (destroy, pause), a create that is failing and unwinds itself, or a VMM the
+                // sandbox no longer runs on.
+                return;
             }
             String reason = "QEMU %s; serial console:\n%s"
                     .formatted(exit.describe(), console(sandbox).tail());

@@ -16,11 +16,11 @@ public record ConsoleLog(Path file) {
 
     /** The last {@code lines} lines, joined with newlines; "(console empty)" when nothing was printed. */
     public String tail(int lines) {
-        List<String> all = readEnd()
+        List<String> all = withoutCallTraces(readEnd()
                 .lines()
                 .map(String::stripTrailing)
                 .filter(l -> !l.isEmpty())
-                .toList();
+                .toList());
         if (all.isEmpty()) {
             return "(console empty)";
         }
@@ -29,6 +29,25 @@ public record ConsoleLog(Path file) {
 
     public String tail() {
         return tail(TAIL_LINES);
+    }
+
+    /**
+     * Drops kernel call traces (from "Call Trace:" to "</TASK>"): a panic's trace is dozens of lines and would push
+     * out the lines that say why, such as init's last message and the panic reason.
+     */
+    static List<String> withoutCallTraces(List<String> lines) {
+        List<String> kept = new java.util.ArrayList<>();
+        boolean inTrace = false;
+        for (String line : lines) {
+            if (line.contains("Call Trace:")) {
+                inTrace = true;
+            } else if (inTrace && line.contains("</TASK>")) {
+                inTrace = false;
+            } else if (!inTrace) {
+                kept.add(line);
+            }
+        }
+        return kept;
     }
 
     private String readEnd() {
@@ -40,9 +59,9 @@ public record ConsoleLog(Path file) {
             byte[] bytes = new byte[(int) (raf.length() - start)];
             raf.seek(start);
             raf.readFully(bytes);
-            // The console carries control characters and \r from the guest; keep printable text only.
+            // The console carries terminal escapes, \r and other control characters: keep text and newlines.
             return new String(bytes, StandardCharsets.ISO_8859_1)
-                    .replace("\r", "")
+                    .replaceAll("\u001b\\[[0-9;?]*[A-Za-z]", "")
                     .replaceAll("[\\x00-\\x08\\x0b-\\x1f\\x7f]", "");
         } catch (IOException e) {
             return "(console " + file + " unreadable: " + e.getMessage() + ")";
