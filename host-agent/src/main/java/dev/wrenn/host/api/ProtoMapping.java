@@ -32,6 +32,7 @@ final class ProtoMapping {
                 .setCreatedAtUnix(sandbox.createdAt().getEpochSecond())
                 .setLastActiveAtUnix(sandbox.lastActiveAt().getEpochSecond())
                 .setTimeoutSec(sandbox.timeoutSec())
+                .setStopReason(sandbox.stopReason())
                 .build();
     }
 

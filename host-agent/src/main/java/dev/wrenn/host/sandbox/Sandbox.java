@@ -20,6 +20,7 @@ final class Sandbox {
     private Vmm vmm;
     private VmState state = VmState.STARTING;
     private Instant lastActiveAt = createdAt;
+    private String stopReason = "";
 
     Sandbox(SandboxRequest request, Slot slot, CleanupStack cleanup) {
         this.request = request;
@@ -63,6 +64,15 @@ final class Sandbox {
         return state;
     }
 
+    /** Why the VM stopped on its own; a sandbox with a reason stays listed (STOPPED) until it is destroyed. */
+    synchronized void stoppedBecause(String reason) {
+        stopReason = reason;
+    }
+
+    synchronized String stopReason() {
+        return stopReason;
+    }
+
     synchronized void touch() {
         lastActiveAt = Instant.now();
     }
@@ -77,7 +87,8 @@ final class Sandbox {
                 slot.hostIp(),
                 createdAt,
                 lastActiveAt,
-                request.timeoutSec());
+                request.timeoutSec(),
+                stopReason);
     }
 
     private static String newToken() {

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * What a caller asks for. Zero and empty values take the original system's defaults: a generated {@code sb-<hex8>}
- * id, template {@code minimal}, 1 vCPU, 512 MiB. {@code envVars} reach every process in the guest (through /init).
+ * id, template {@code base}, 1 vCPU, 512 MiB. {@code envVars} reach every process in the guest (through /init).
  */
 public record SandboxRequest(
         String sandboxId, String template, int vcpus, int memoryMb, int timeoutSec, Map<String, String> envVars) {
@@ -18,7 +18,7 @@ public record SandboxRequest(
 
     public SandboxRequest {
         sandboxId = sandboxId == null || sandboxId.isEmpty() ? newId() : sandboxId;
-        template = template == null || template.isEmpty() ? "minimal" : template;
+        template = template == null || template.isEmpty() ? "base" : template;
         vcpus = vcpus == 0 ? 1 : vcpus;
         memoryMb = memoryMb == 0 ? 512 : memoryMb;
         require(sandboxId.matches(SAFE_NAME), "sandbox id `%s` is not a safe name".formatted(sandboxId));
