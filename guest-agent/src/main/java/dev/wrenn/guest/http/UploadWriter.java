@@ -15,8 +15,6 @@ import java.nio.file.StandardOpenOption;
  * part-way the file is removed, so no half-written file is left behind.
  */
 final class UploadWriter {
-    private static final int CHUNK = 64 * 1024;
-
     private UploadWriter() {}
 
     static void write(Path target, InputStream content, GuestUser user) throws IOException {
@@ -43,27 +41,47 @@ final class UploadWriter {
         }
     }
 
-    /** Separates the two failure sides: a broken request body is the client's (400), a failed write the disk's. */
-    private static void copy(InputStream content, FileChannel file, Path target) {
-        byte[] chunk = new byte[CHUNK];
-        while (true) {
-            int read = readChunk(content, chunk, target);
-            if (read < 0) {
-                return;
-            }
-            writeChunk(file, ByteBuffer.wrap(chunk, 0, read), target);
+    /**
+     * Separates the two failure sides: a broken request body is the client's (400), a failed write the disk's. Fills
+     * a whole chunk before each write, because the body arrives in reads of 8 KiB or less and one file write per read
+     * cost more than the network side; the writes run behind the reads on their own thread.
+     */
+    private static void copy(InputStream content, FileChannel file, Path target) throws IOException {
+        try (WriteBehind behind = new WriteBehind(file, target)) {
+            int filled;
+            int capacity;
+            do {
+                byte[] chunk = behind.emptyChunk();
+                capacity = chunk.length;
+                filled = fill(content, chunk, target);
+                behind.write(chunk, filled);
+            } while (filled == capacity);
+            behind.finish();
         }
     }
 
-    private static int readChunk(InputStream content, byte[] chunk, Path target) {
+    /** Reads until the chunk is full or the body ends; answers how many bytes it holds. */
+    private static int fill(InputStream content, byte[] chunk, Path target) {
+        int filled = 0;
+        while (filled < chunk.length) {
+            int read = readChunk(content, chunk, filled, target);
+            if (read < 0) {
+                break;
+            }
+            filled += read;
+        }
+        return filled;
+    }
+
+    private static int readChunk(InputStream content, byte[] chunk, int offset, Path target) {
         try {
-            return content.read(chunk);
+            return content.read(chunk, offset, chunk.length - offset);
         } catch (IOException e) {
             throw HttpError.badRequest("reading the upload body for '" + target + "': " + e.getMessage());
         }
     }
 
-    private static void writeChunk(FileChannel file, ByteBuffer data, Path target) {
+    static void writeChunk(FileChannel file, ByteBuffer data, Path target) {
         try {
             while (data.hasRemaining()) {
                 file.write(data);
