@@ -128,7 +128,7 @@ final class FileDownloadRoute implements Route {
      * and every write into the JDK server's body stream costs a socket write plus two copies.
      */
     private static void transfer(FileChannel file, long offset, long length, OutputStream target) throws IOException {
-        try (TransferChunk chunk = TransferChunk.lease()) {
+        try (TransferChunk chunk = TransferChunk.lease(length)) {
             ByteBuffer buffer = ByteBuffer.wrap(chunk.bytes());
             long position = offset;
             long end = offset + length;

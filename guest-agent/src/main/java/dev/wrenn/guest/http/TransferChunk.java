@@ -6,11 +6,11 @@ import java.util.concurrent.BlockingQueue;
 /**
  * A large reusable byte array for moving file bodies. Big chunks mean one file write or socket write per chunk
  * instead of one per 8 KiB (the JDK server's own read size), which is where uploads and downloads spent their time;
- * pooling a few spares the zeroing of a fresh chunk on every request. Never holds more than one chunk per transfer,
- * so files still stream.
+ * pooling a few spares zeroing a fresh megabyte on every request. A transfer holds at most two chunks, so files
+ * still stream.
  */
 final class TransferChunk implements AutoCloseable {
-    static final int SIZE = Integer.getInteger("wrenn.chunk", 1 << 20);
+    static final int SIZE = 1 << 20;
     private static final BlockingQueue<byte[]> SPARE = new ArrayBlockingQueue<>(4);
 
     private byte[] bytes;
@@ -19,9 +19,15 @@ final class TransferChunk implements AutoCloseable {
         this.bytes = bytes;
     }
 
+    /** A chunk of {@link #SIZE} bytes. */
     static TransferChunk lease() {
         byte[] spare = SPARE.poll();
         return new TransferChunk(spare != null ? spare : new byte[SIZE]);
+    }
+
+    /** A chunk of {@code needed} bytes when that is less than {@link #SIZE} (small files get small arrays), else a full one. */
+    static TransferChunk lease(long needed) {
+        return needed < SIZE ? new TransferChunk(new byte[(int) needed]) : lease();
     }
 
     byte[] bytes() {
@@ -33,9 +39,9 @@ final class TransferChunk implements AutoCloseable {
 
     @Override
     public void close() {
-        if (bytes != null) {
+        if (bytes != null && bytes.length == SIZE) {
             SPARE.offer(bytes); // dropped when the pool is full
-            bytes = null;
         }
+        bytes = null;
     }
 }

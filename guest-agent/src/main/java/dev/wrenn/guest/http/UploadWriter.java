@@ -15,6 +15,9 @@ import java.nio.file.StandardOpenOption;
  * part-way the file is removed, so no half-written file is left behind.
  */
 final class UploadWriter {
+    /** Most uploads are small files: they never need a write-behind thread or a megabyte chunk. */
+    private static final int HEAD_SIZE = 64 * 1024;
+
     private UploadWriter() {}
 
     static void write(Path target, InputStream content, GuestUser user) throws IOException {
@@ -42,11 +45,21 @@ final class UploadWriter {
     }
 
     /**
-     * Separates the two failure sides: a broken request body is the client's (400), a failed write the disk's. Fills
-     * a whole chunk before each write, because the body arrives in reads of 8 KiB or less and one file write per read
-     * cost more than the network side; the writes run behind the reads on their own thread.
+     * Separates the two failure sides: a broken request body is the client's (400), a failed write the disk's. A
+     * small body is read and written at once. A larger one is moved in whole chunks, because it arrives in reads of
+     * 8 KiB or less and one file write per read cost more than the network side, and the writes run behind the reads
+     * on their own thread.
      */
     private static void copy(InputStream content, FileChannel file, Path target) throws IOException {
+        byte[] head = new byte[HEAD_SIZE];
+        int headLength = fill(content, head, target);
+        writeChunk(file, ByteBuffer.wrap(head, 0, headLength), target);
+        if (headLength == head.length) {
+            copyBehind(content, file, target);
+        }
+    }
+
+    private static void copyBehind(InputStream content, FileChannel file, Path target) throws IOException {
         try (WriteBehind behind = new WriteBehind(file, target)) {
             int filled;
             int capacity;
