@@ -18,6 +18,8 @@ final class UploadWriter {
     /** Most uploads are small files: they never need a write-behind thread or a megabyte chunk. */
     private static final int HEAD_SIZE = 64 * 1024;
 
+    private static final int CHUNKS_BEFORE_WRITE_BEHIND = 3;
+
     private UploadWriter() {}
 
     static void write(Path target, InputStream content, GuestUser user) throws IOException {
@@ -45,18 +47,30 @@ final class UploadWriter {
     }
 
     /**
-     * Separates the two failure sides: a broken request body is the client's (400), a failed write the disk's. A
-     * small body is read and written at once. A larger one is moved in whole chunks, because it arrives in reads of
-     * 8 KiB or less and one file write per read cost more than the network side, and the writes run behind the reads
-     * on their own thread.
+     * Separates the two failure sides: a broken request body is the client's (400), a failed write the disk's. The
+     * body arrives in reads of 8 KiB or less and one file write per read cost more than the network side, so it is
+     * written in whole chunks: a small body at once, the first megabytes chunk by chunk, and the rest of a large file
+     * with the writes running behind the reads on their own thread (which costs more than it saves on a small file).
      */
     private static void copy(InputStream content, FileChannel file, Path target) throws IOException {
-        byte[] head = new byte[HEAD_SIZE];
-        int headLength = fill(content, head, target);
-        writeChunk(file, ByteBuffer.wrap(head, 0, headLength), target);
-        if (headLength == head.length) {
-            copyBehind(content, file, target);
+        if (copied(content, new byte[HEAD_SIZE], file, target)) {
+            return;
         }
+        try (TransferChunk chunk = TransferChunk.lease()) {
+            for (int i = 0; i < CHUNKS_BEFORE_WRITE_BEHIND; i++) {
+                if (copied(content, chunk.bytes(), file, target)) {
+                    return;
+                }
+            }
+        }
+        copyBehind(content, file, target);
+    }
+
+    /** Copies one chunk's worth; true when that reached the end of the body. */
+    private static boolean copied(InputStream content, byte[] chunk, FileChannel file, Path target) {
+        int filled = fill(content, chunk, target);
+        writeChunk(file, ByteBuffer.wrap(chunk, 0, filled), target);
+        return filled < chunk.length;
     }
 
     private static void copyBehind(InputStream content, FileChannel file, Path target) throws IOException {
