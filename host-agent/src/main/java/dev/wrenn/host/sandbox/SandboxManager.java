@@ -180,6 +180,10 @@ public final class SandboxManager implements AutoCloseable {
     }
 
     private Sandbox register(SandboxRequest request) {
+        if (boxes.containsKey(request.sandboxId())) { // before taking a slot: a duplicate is not a full host
+            throw new HostAgentException(
+                    ErrorCode.ALREADY_EXISTS, "sandbox " + request.sandboxId() + " already exists");
+        }
         CleanupStack cleanup = new CleanupStack(request.sandboxId());
         Slot slot = slots.allocate();
         Sandbox sandbox = new Sandbox(request, slot, cleanup);
@@ -254,7 +258,9 @@ public final class SandboxManager implements AutoCloseable {
         vmm.onExit()
                 .thenAcceptAsync(
                         exit -> onVmmExit(sandbox, vmm, exit),
-                        task -> Thread.ofVirtual().name("vmm-exit-" + sandbox.id()).start(task));
+                        task -> Thread.ofVirtual()
+                                .name("vmm-exit-" + sandbox.id())
+                                .start(task));
     }
 
     /** The VMM ended on its own (crash, OOM kill, kill from outside): release everything, keep the record. */

@@ -79,7 +79,8 @@ class RealSandboxIsolationTest {
     }
 
     private static Slot slotOf(SandboxSummary sandbox) {
-        return new Slot((int) (sandbox.hostIp().value() - Ipv4.parse("10.11.0.0").value()));
+        return new Slot(
+                (int) (sandbox.hostIp().value() - Ipv4.parse("10.11.0.0").value()));
     }
 
     private void countConnections() {

@@ -71,7 +71,8 @@ class RealSandboxLifecycleTest {
 
         Path after = new ImageStore(dataDir.images()).resolve("base").dir();
         assertThat(after).isNotEqualTo(before);
-        assertThat(output).contains("kept " + before.getFileName() + ": a disk under " + dataDir.root() + " still uses it");
+        assertThat(output)
+                .contains("kept " + before.getFileName() + ": a disk under " + dataDir.root() + " still uses it");
         assertThat(before.resolve("rootfs.ext4")).exists();
         assertThat(healthStatus(sandbox)).isEqualTo(204);
     }

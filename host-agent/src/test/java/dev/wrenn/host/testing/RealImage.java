@@ -50,8 +50,14 @@ public final class RealImage {
         dataDir();
         Path repo = repository();
         try {
-            return Command.of("images/build.sh", "--force", "--data-dir", DATA_DIR.toString(), "--agent-jar",
-                            repo.resolve("guest-agent/target/wrenn-guest-agent.jar").toString())
+            return Command.of(
+                            "images/build.sh",
+                            "--force",
+                            "--data-dir",
+                            DATA_DIR.toString(),
+                            "--agent-jar",
+                            repo.resolve("guest-agent/target/wrenn-guest-agent.jar")
+                                    .toString())
                     .in(repo)
                     .withTimeout(Duration.ofMinutes(20))
                     .run()
