@@ -13,6 +13,7 @@ import dev.wrenn.protocol.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxResponse;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +48,7 @@ public final class SandboxService {
         // A team's snapshot was frozen with its sizes; its files are stored on the host under the template's id.
         SandboxSpec spec = own == null ? requested : requested.withSizes(own.vcpus(), own.memoryMb());
         String agentTemplate = own == null ? spec.template() : own.id();
-        Instant now = clock.instant();
+        Instant now = now();
         Sandbox pending = new Sandbox(
                 Ids.sandbox(),
                 teamId,
@@ -66,7 +67,7 @@ public final class SandboxService {
                 now);
         sandboxes.insert(pending);
         CreateSandboxResponse booted = boot(pending, agentTemplate);
-        Sandbox running = pending.running(booted.getHostIp(), clock.instant());
+        Sandbox running = pending.running(booted.getHostIp(), now());
         if (!sandboxes.updateIfStatus(running, SandboxStatus.PENDING)) {
             destroyQuietly(pending.id());
             throw new ApiException(
@@ -98,7 +99,7 @@ public final class SandboxService {
 
     /** Records activity (exec, files, ping) so that idle-time decisions see it. */
     public void touch(Sandbox sandbox) {
-        sandboxes.touch(sandbox.id(), clock.instant());
+        sandboxes.touch(sandbox.id(), now());
     }
 
     /** Stops the VM (an agent that no longer knows it is fine) and marks the sandbox stopped; idempotent. */
@@ -121,8 +122,7 @@ public final class SandboxService {
     private void markStopped(Sandbox read) {
         Sandbox current = read;
         while (current.status() != SandboxStatus.STOPPED) {
-            if (sandboxes.updateIfStatus(
-                    current.withStatus(SandboxStatus.STOPPED, clock.instant()), current.status())) {
+            if (sandboxes.updateIfStatus(current.withStatus(SandboxStatus.STOPPED, now()), current.status())) {
                 return;
             }
             current = sandboxes.find(current.teamId(), current.id()).orElse(null);
@@ -144,9 +144,14 @@ public final class SandboxService {
                     .build());
         } catch (RuntimeException e) {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            sandboxes.updateIfStatus(pending.failed(reason, clock.instant()), SandboxStatus.PENDING);
+            sandboxes.updateIfStatus(pending.failed(reason, now()), SandboxStatus.PENDING);
             throw e;
         }
+    }
+
+    /** Milliseconds, as stored: the answer to a create then equals what a later GET shows. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     private void destroyQuietly(String id) {
