@@ -48,6 +48,8 @@ case "$ACCEL" in auto | kvm | tcg) ;; *) die "--accel must be auto, kvm or tcg, 
 
 require_root images/boot-probe.sh
 IMAGES="$DATA_DIR/images"
+# build.sh publishes each build in its own directory behind the `current` link; older flat layouts have none.
+[ -L "$IMAGES/current" ] && IMAGES="$(realpath "$IMAGES/current")"
 for f in vmlinuz initramfs.cpio.gz rootfs.ext4; do
   [ -f "$IMAGES/$f" ] || die "$IMAGES/$f is missing: build the image first with images/build.sh --data-dir $DATA_DIR"
 done

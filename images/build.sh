@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds Wrenn's guest image: the Debian cloud kernel, a busybox initramfs and an ext4 root disk holding a jlink-ed
-# Java runtime and the guest agent. Output in DIR/images (vmlinuz, initramfs.cpio.gz, rootfs.ext4,
-# manifest.json); intermediate results in DIR/cache so that a rebuild after only the agent changed takes seconds.
+# Java runtime and the guest agent. Each build lands in its own directory DIR/images/<version> (vmlinuz,
+# initramfs.cpio.gz, rootfs.ext4, manifest.json; read-only) and the link DIR/images/current is switched to it
+# atomically, so a rebuild never changes the base disk under a sandbox's overlay. Intermediate results live in
+# DIR/cache so that a rebuild after only the agent changed takes seconds.
 #
 # Usage: images/build.sh [--data-dir DIR] [--agent-jar PATH] [--disk-size SIZE] [--refresh] [--force]
 #   --data-dir DIR     default $WRENN_DATA_DIR or /var/lib/wrenn
@@ -34,7 +36,7 @@ JLINK_OPTIONS=(--strip-debug --no-header-files --no-man-pages --compress=zip-6 -
 BASE_REVISION=1
 STEPS=7
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -91,7 +93,8 @@ resolve_packages() {
 }
 
 scripts_digest() {
-  cat "$HERE/build.sh" "$HERE/lib/common.sh" "$HERE/lib/customize-base.sh" "$HERE"/guest/* | sha256sum | cut -d' ' -f1
+  cat "$HERE/build.sh" "$HERE/lib/common.sh" "$HERE/lib/customize-base.sh" "$HERE"/guest/* \
+    "$REPO/guest-agent/jvm.options" "$REPO/guest-agent/train-aot-cache.sh" | sha256sum | cut -d' ' -f1
 }
 
 step "1/$STEPS" "inputs: kernel package, mirror, agent jar, scripts"
@@ -122,11 +125,12 @@ INPUTS_SHA256="$(printf '%s\n' "base=$BASE_KEY" "kernel=$KERNEL_PKG=$KERNEL_PKG_
 note "kernel $KERNEL_PKG $KERNEL_PKG_VERSION, Debian $SUITE from $MIRROR, JDK $JDK_RELEASE"
 note "agent $AGENT_JAR (sha256 ${AGENT_SHA256:0:12}), inputs digest ${INPUTS_SHA256:0:12}"
 
+CURRENT="$IMAGES/current"
 manifest_field() {
-  sed -n "s/.*\"$1\": *\"\\([^\"]*\\)\".*/\\1/p" "$IMAGES/manifest.json" 2>/dev/null | head -1
+  sed -n "s/.*\"$1\": *\"\\([^\"]*\\)\".*/\\1/p" "$CURRENT/manifest.json" 2>/dev/null | head -1
 }
 if [ "$FORCE" = 0 ] && [ "$(manifest_field inputs_sha256)" = "$INPUTS_SHA256" ] \
-  && [ -f "$IMAGES/vmlinuz" ] && [ -f "$IMAGES/initramfs.cpio.gz" ] && [ -f "$IMAGES/rootfs.ext4" ]; then
+  && [ -f "$CURRENT/vmlinuz" ] && [ -f "$CURRENT/initramfs.cpio.gz" ] && [ -f "$CURRENT/rootfs.ext4" ]; then
   step_done "up to date: nothing changed since the build of $(manifest_field built_at) (--force rebuilds)"
   exit 0
 fi
@@ -300,6 +304,11 @@ assemble_rootfs() {
   depmod -b "$root" "$KERNEL_VERSION"
   cp -a "$JRE_DIR" "$root/opt/wrenn/jre"
   install -m 0644 "$AGENT_JAR" "$root/opt/wrenn/guest-agent.jar"
+  install -m 0644 "$REPO/guest-agent/jvm.options" "$root/opt/wrenn/jvm.options"
+  # The AOT cache must come from this runtime and this jar (the JVM checks both, and accepts them at another path).
+  "$REPO/guest-agent/train-aot-cache.sh" "$root/opt/wrenn/jre/bin/java" "$root/opt/wrenn/guest-agent.jar" \
+    "$root/opt/wrenn/guest-agent.aot" || die "training the guest agent's AOT cache failed"
+  rm -f "$root/opt/wrenn/guest-agent.aot.log"
   install -m 0755 "$HERE/guest/wrenn-init" "$root/usr/sbin/wrenn-init"
   install -m 0755 "$HERE/guest/wrenn-supervise" "$root/usr/local/bin/wrenn-supervise"
   printf '%s\n' "inputs_sha256=$INPUTS_SHA256" "kernel=$KERNEL_VERSION" "agent_sha256=$AGENT_SHA256" \
@@ -315,6 +324,32 @@ e2fsck -fn "$WORK/rootfs.ext4" >/dev/null 2>&1 || die "e2fsck found errors in th
 step_done "$(du -sh "$WORK/rootfs" | cut -f1) of files, $(du -h "$WORK/rootfs.ext4" | cut -f1) allocated"
 
 # --- step 7: publish ------------------------------------------------------------------------------------------
+
+# A version is referenced while any qcow2 disk under the data directory (a sandbox's overlay, a snapshot's disk)
+# names one of its files as backing file; the name sits in the qcow2 header, within its first 64 KiB.
+version_in_use() {
+  local dir="$1" disk
+  while IFS= read -r -d '' disk; do
+    head -c 65536 "$disk" 2>/dev/null | grep -qF "$dir/" && return 0
+  done < <(find "$DATA_DIR" -path "$IMAGES" -prune -o -path "$CACHE" -prune -o -name '*.qcow2' -type f -print0)
+  return 1
+}
+
+# Older versions go once nothing references them; the flat files of builds before versioning go at once (running
+# VMs keep their open file; nothing paused can refer to them, pausing came later).
+prune_old_versions() {
+  local keep="$1" dir
+  rm -f "$IMAGES"/{vmlinuz,initramfs.cpio.gz,rootfs.ext4,manifest.json}
+  for dir in "$IMAGES"/*/; do
+    dir="${dir%/}"
+    [ "$(basename "$dir")" = "$keep" ] || [ -L "$dir" ] || [ ! -f "$dir/manifest.json" ] && continue
+    if version_in_use "$dir"; then
+      note "kept $(basename "$dir"): a disk under $DATA_DIR still uses it"
+    else
+      chmod -R u+w "$dir" && rm -rf "$dir"
+    fi
+  done
+}
 
 step "7/$STEPS" "manifest and publish into $IMAGES"
 KERNEL_SHA256="$(sha256_of "$WORK/vmlinuz")"
@@ -336,8 +371,20 @@ cat >"$WORK/manifest.json" <<EOF
   "built_at": "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 }
 EOF
-# Renames within one file system: a reader sees the old file or the new one, never half of one.
-for f in vmlinuz initramfs.cpio.gz rootfs.ext4 manifest.json; do mv -f "$WORK/$f" "$IMAGES/$f"; done
+# A new directory per build, never an existing one rewritten (a --force rebuild of the same inputs gets a suffix).
+VERSION="${INPUTS_SHA256:0:16}"
+n=1
+while [ -e "$IMAGES/$VERSION" ]; do n=$((n + 1)); VERSION="${INPUTS_SHA256:0:16}-$n"; done
+mkdir "$WORK/publish"
+for f in vmlinuz initramfs.cpio.gz rootfs.ext4 manifest.json; do mv "$WORK/$f" "$WORK/publish/$f"; done
+# Read-only: QEMU opens the base disk read-only anyway; this keeps anything else from writing it by mistake.
+chmod 0444 "$WORK"/publish/*
+chmod 0555 "$WORK/publish"
+# Renames within one file system: the version appears whole, and `current` points to the old one or the new one.
+mv "$WORK/publish" "$IMAGES/$VERSION"
+ln -sfn "$VERSION" "$IMAGES/.current.new"
+mv -Tf "$IMAGES/.current.new" "$CURRENT"
+prune_old_versions "$VERSION"
 prune_cache_dir "$CACHE/kernel" "$(basename "$KERNEL_DIR")"
-step_done
-echo "built $IMAGES: vmlinuz ($KERNEL_VERSION), initramfs.cpio.gz, rootfs.ext4 ($DISK_SIZE), manifest.json"
+step_done "current -> $VERSION"
+echo "built $IMAGES/$VERSION (now $CURRENT): vmlinuz ($KERNEL_VERSION), initramfs.cpio.gz, rootfs.ext4 ($DISK_SIZE)"

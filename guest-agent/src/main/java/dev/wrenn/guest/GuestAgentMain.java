@@ -1,23 +1,12 @@
 package dev.wrenn.guest;
 
-import dev.wrenn.connect.server.ConnectHttpHandler;
-import dev.wrenn.guest.fs.FilesystemService;
-import dev.wrenn.guest.http.GuestHttpServer;
-import dev.wrenn.guest.process.OrphanReaper;
-import dev.wrenn.guest.process.ProcessService;
-import dev.wrenn.guest.state.AgentState;
-import dev.wrenn.guest.user.CallerResolver;
-import dev.wrenn.guest.user.UserDirectory;
 import java.net.InetSocketAddress;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Entry point of the guest agent: wires the services onto one HTTP server and runs until stopped. */
+/** Entry point of the guest agent: starts the services on one HTTP server and runs until stopped. */
 public final class GuestAgentMain {
-    private static final Logger log = LoggerFactory.getLogger(GuestAgentMain.class);
-
     private GuestAgentMain() {}
 
     public static void main(String[] args) throws Exception {
@@ -34,21 +23,22 @@ public final class GuestAgentMain {
             System.out.println(GuestAgentOptions.USAGE);
             return;
         }
-        run(options);
+        // Streamed answers (Start: the start event, then the end event moments later) are several small writes.
+        // With Nagle's algorithm on, a write waits for the ACK of the previous one, which a client delays by up to
+        // 40 ms: every exec would take 40 ms longer. Read once, when the JDK's HTTP server is first used.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        if (options.train()) {
+            // Exit explicitly: the JVM writes the AOT configuration on exit, and nothing may keep it alive.
+            System.exit(AotTraining.run() ? 0 : 1);
+        }
+        serve(options);
     }
 
-    private static void run(GuestAgentOptions options) throws Exception {
-        UserDirectory users = UserDirectory.system();
-        AgentState state = new AgentState(options.defaultUser());
-        CallerResolver callers = new CallerResolver(users, state);
-        ProcessService processes = ProcessService.create(state, callers);
-        FilesystemService filesystem = FilesystemService.create(state, callers, users);
-        OrphanReaper reaper = OrphanReaper.start(processes);
-        GuestHttpServer http = new GuestHttpServer(state, users);
-        ConnectHttpHandler rpc =
-                new ConnectHttpHandler(List.of(processes.connectService(), filesystem.connectService()));
-        rpc.contextPaths().forEach(path -> http.mount(path, rpc));
-        http.start(new InetSocketAddress(options.bindAddress(), options.port()));
+    private static void serve(GuestAgentOptions options) throws Exception {
+        RunningAgent agent =
+                RunningAgent.start(new InetSocketAddress(options.bindAddress(), options.port()), options.defaultUser());
+        // The logger is created only now: configuring logging is part of start-up time, and nothing logs before.
+        Logger log = LoggerFactory.getLogger(GuestAgentMain.class);
         log.info(
                 "wrenn guest agent (envd {}) listening on {}:{}",
                 EnvdVersion.VALUE,
@@ -56,10 +46,7 @@ public final class GuestAgentMain {
                 options.port());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
-            http.stop();
-            processes.shutdown();
-            filesystem.shutdown();
-            reaper.close();
+            agent.stop();
             stopped.countDown();
         }));
         stopped.await();

@@ -53,6 +53,10 @@ public final class GuestHttpServer {
         if (server != null) {
             throw new IllegalStateException("the guest HTTP server is already started on " + address());
         }
+        // Streamed responses (Connect envelopes) and bodies written after their headers go out as several small
+        // writes; with Nagle on, each waits for the client's delayed ACK: 40 ms on every exec round trip. The JDK
+        // server reads this once, when its first instance is created.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer created = HttpServer.create(address, 0);
         executor = Executors.newVirtualThreadPerTaskExecutor();
         created.setExecutor(executor);

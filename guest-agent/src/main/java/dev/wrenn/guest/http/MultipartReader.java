@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -38,6 +39,7 @@ final class MultipartReader {
 
     private final InputStream in;
     private final byte[] delimiter;
+    private final int[] skip;
     private final byte[] buffer;
     private int start;
     private int end;
@@ -53,6 +55,7 @@ final class MultipartReader {
         // A virtual CRLF in front lets the first boundary match the same "\r\n--boundary" as all others.
         this.in = new SequenceInputStream(new ByteArrayInputStream(CRLF), body);
         this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+        this.skip = skipTable(delimiter);
         this.buffer = new byte[BUFFER_SIZE];
     }
 
@@ -100,17 +103,33 @@ final class MultipartReader {
         return -1;
     }
 
+    /**
+     * Finds the delimiter in the unread bytes with Boyer-Moore-Horspool: on file data it looks at about one byte in
+     * every delimiter length, where a byte-by-byte comparison capped uploads well below the network's speed.
+     */
     private int indexOfDelimiter() {
-        outer:
-        for (int i = start; i <= end - delimiter.length; i++) {
-            for (int j = 0; j < delimiter.length; j++) {
-                if (buffer[i + j] != delimiter[j]) {
-                    continue outer;
+        int last = delimiter.length - 1;
+        for (int i = start; i <= end - delimiter.length; ) {
+            int j = last;
+            while (buffer[i + j] == delimiter[j]) {
+                if (j == 0) {
+                    return i;
                 }
+                j--;
             }
-            return i;
+            i += skip[buffer[i + last] & 0xff];
         }
         return -1;
+    }
+
+    /** How far a window may move when its last byte is {@code b}: to align b with its last earlier occurrence. */
+    private static int[] skipTable(byte[] pattern) {
+        int[] skip = new int[256];
+        Arrays.fill(skip, pattern.length);
+        for (int i = 0; i < pattern.length - 1; i++) {
+            skip[pattern[i] & 0xff] = pattern.length - 1 - i;
+        }
+        return skip;
     }
 
     /** Moves unread bytes to the front and reads more; false at end of stream. */

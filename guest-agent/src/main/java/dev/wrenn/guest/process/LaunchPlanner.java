@@ -6,6 +6,7 @@ import dev.wrenn.guest.state.AgentState;
 import dev.wrenn.guest.user.GuestUser;
 import dev.wrenn.protocol.envd.process.ProcessConfig;
 import dev.wrenn.protocol.envd.process.StartRequest;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -21,7 +22,8 @@ import java.util.stream.Stream;
  * Turns a Start request and the calling user into a {@link LaunchPlan}, as envd does: the command runs through
  * {@code /bin/sh -c 'exec "$@"'} (so it is found on the PATH the process gets, not the agent's), as the user (via
  * util-linux setpriv, since Java cannot setuid), with PATH, HOME, USER, LOGNAME, then the global environment from
- * /init, then the request's variables; in the request's cwd, else the default workdir, else the user's home.
+ * /init, then the request's variables; in the request's cwd, else the default workdir, else the user's home. When
+ * the shell would only look the command up and exec it, the planner does that itself ({@link DirectExec}).
  */
 final class LaunchPlanner {
     private static final String SHELL = "/bin/sh";
@@ -49,19 +51,40 @@ final class LaunchPlanner {
         }
         requireNoNul("process.cmd", config.getCmd());
         config.getArgsList().forEach(arg -> requireNoNul("process.args", arg));
-        List<String> argv = new ArrayList<>(userSwitch(user));
-        argv.addAll(List.of(SHELL, "-c", "exec \"$@\"", "--", config.getCmd()));
-        argv.addAll(config.getArgsList());
         Optional<LaunchPlan.TerminalSize> pty =
                 request.hasPty() ? Optional.of(terminalSize(request)) : Optional.empty();
         boolean stdin = !request.hasStdin() || request.getStdin();
-        return new LaunchPlan(
-                argv,
-                environment(config, user, pty.isPresent()),
-                workingDirectory(config, user),
-                pty,
-                stdin,
-                user.uid());
+        Map<String, String> env = environment(config, user, pty.isPresent());
+        Path cwd = workingDirectory(config, user);
+        List<String> userSwitch = userSwitch(user);
+        Optional<Path> direct = userSwitch.isEmpty() ? DirectExec.program(config.getCmd(), env) : Optional.empty();
+        Optional<String> pwd = direct.flatMap(program -> physical(cwd));
+        List<String> argv = new ArrayList<>();
+        String program;
+        if (pwd.isPresent()) {
+            // What the shell would exec, as the shell would: argv[0] as given, PWD set to the physical cwd.
+            program = direct.get().toString();
+            env.put("PWD", pwd.get());
+        } else {
+            argv.addAll(userSwitch);
+            argv.addAll(List.of(SHELL, "-c", "exec \"$@\"", "--"));
+            program = argv.getFirst();
+        }
+        argv.add(config.getCmd());
+        argv.addAll(config.getArgsList());
+        return new LaunchPlan(program, argv, toEntries(env), cwd, pty, stdin, user.uid());
+    }
+
+    private static Optional<String> physical(Path directory) {
+        try {
+            return Optional.of(directory.toRealPath().toString());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static List<String> toEntries(Map<String, String> env) {
+        return env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
     }
 
     /** The setpriv prefix that switches to {@code user}; none when the agent already is that user. */
@@ -85,7 +108,7 @@ final class LaunchPlanner {
         return List.of(tool.toString(), "--reuid=" + user.uid(), "--regid=" + user.gid(), "--groups=" + groups, "--");
     }
 
-    private List<String> environment(ProcessConfig config, GuestUser user, boolean pty) {
+    private Map<String, String> environment(ProcessConfig config, GuestUser user, boolean pty) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", agentPath);
         env.put("HOME", user.home().toString());
@@ -97,7 +120,7 @@ final class LaunchPlanner {
         env.putAll(state.envVars());
         env.putAll(config.getEnvsMap());
         env.forEach(LaunchPlanner::requireValidVariable);
-        return env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        return env;
     }
 
     private Path workingDirectory(ProcessConfig config, GuestUser user) {

@@ -121,14 +121,18 @@ final class ManagedProcess {
     /** Pumps output until done, reaps the child, then reports the end; runs on the process's platform thread. */
     void supervise(SpawnedChildren children, Duration exitGrace, Runnable onFinished) {
         ProcessEvent end;
+        OptionalInt exitFd = OptionalInt.empty();
         try {
-            new OutputPump(stdio.outputs(), hub::publish, exitGrace).run(() -> tryReap(children));
+            exitFd = Posix.pidfdOpen(pid);
+            OutputPump.ChildExit exit = new OutputPump.ChildExit(exitFd, () -> tryReap(children));
+            new OutputPump(stdio.outputs(), hub::publish, exitGrace).run(exit);
             end = ExitStatus.fromWaitStatus(waitStatus != null ? waitStatus : children.reap(pid))
                     .toEndEvent();
         } catch (ErrnoException | RuntimeException e) {
             log.error("supervising process {} failed", pid, e);
             end = failedEnd(children, e);
         }
+        exitFd.ifPresent(Posix::closeQuietly);
         closeIo();
         onFinished.run();
         hub.finish(end);

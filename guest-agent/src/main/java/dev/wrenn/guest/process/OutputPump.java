@@ -10,19 +10,23 @@ import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
  * Reads a process's output descriptors (stdout and stderr pipes, or a PTY master) and publishes each chunk as a
- * data event. Runs on a platform thread because poll and read are blocking native calls. Stops when every
- * descriptor reaches end of file, or a grace period after the child exited: a background grandchild may hold the
- * pipe open for ever, and the process's stream must still end.
+ * data event. Runs on a platform thread because poll and read are blocking native calls. One poll without a
+ * timeout waits for output and, through the child's pidfd, for its exit, so the stream ends as soon as the child
+ * has exited and its output reached end of file. Stops when every descriptor reaches end of file, or a grace period
+ * after the child exited: a background grandchild may hold the pipe open for ever, and the process's stream must
+ * still end. Without a pidfd (kernels before 5.3) the exit is checked every 100 ms.
  */
 final class OutputPump {
     private static final int CHUNK = 32 * 1024;
-    private static final int POLL_MILLIS = 100;
+    private static final int EXIT_CHECK_MILLIS = 100;
     private static final int MAX_DRAIN_READS = 64;
+    private static final int FOREVER = -1;
 
     enum Channel {
         STDOUT,
@@ -32,6 +36,12 @@ final class OutputPump {
 
     /** One descriptor to read (non-blocking) and where its bytes go. */
     record Source(int fd, Channel channel) {}
+
+    /**
+     * How the pump learns that the child exited: {@code exitFd}, when present, becomes readable at the exit (a
+     * pidfd); {@code exited} reaps the child without blocking and says whether it has exited.
+     */
+    record ChildExit(OptionalInt exitFd, BooleanSupplier exited) {}
 
     private final List<Source> open;
     private final Consumer<ProcessEvent> publish;
@@ -43,14 +53,20 @@ final class OutputPump {
         this.graceNanos = grace.toNanos();
     }
 
-    /** Pumps until done; {@code childExited} is polled to start the grace period. */
-    void run(BooleanSupplier childExited) throws ErrnoException {
+    /** Pumps until done. */
+    void run(ChildExit child) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buffer = arena.allocate(CHUNK);
+            OptionalInt exitFd = child.exitFd();
             Long graceEnds = null; // when reading stops, once the child has exited
             while (!open.isEmpty()) {
-                readReady(buffer);
-                if (graceEnds == null && childExited.getAsBoolean()) {
+                int timeout = graceEnds != null
+                        ? remainingMillis(graceEnds)
+                        : exitFd.isPresent() ? FOREVER : EXIT_CHECK_MILLIS;
+                if (readReady(buffer, exitFd, timeout)) {
+                    exitFd = OptionalInt.empty(); // it stays readable: polling it again would spin
+                }
+                if (graceEnds == null && exitFd.isEmpty() && child.exited().getAsBoolean()) {
                     graceEnds = System.nanoTime() + graceNanos;
                 }
                 if (graceEnds != null && System.nanoTime() - graceEnds >= 0) {
@@ -61,18 +77,29 @@ final class OutputPump {
         }
     }
 
-    private void readReady(MemorySegment buffer) throws ErrnoException {
-        int[] fds = open.stream().mapToInt(Source::fd).toArray();
-        short[] ready = new short[fds.length];
-        if (Posix.poll(fds, Posix.POLLIN, ready, POLL_MILLIS) == 0) {
-            return;
-        }
+    private static int remainingMillis(long deadline) {
+        long nanos = deadline - System.nanoTime();
+        return nanos <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, (nanos + 999_999) / 1_000_000);
+    }
+
+    /** Waits for output or the exit, reads every ready source once; true when {@code exitFd} became readable. */
+    private boolean readReady(MemorySegment buffer, OptionalInt exitFd, int timeout) throws ErrnoException {
         List<Source> polled = List.copyOf(open);
+        int[] fds = new int[polled.size() + (exitFd.isPresent() ? 1 : 0)];
+        for (int i = 0; i < polled.size(); i++) {
+            fds[i] = polled.get(i).fd();
+        }
+        exitFd.ifPresent(fd -> fds[fds.length - 1] = fd);
+        short[] ready = new short[fds.length];
+        if (Posix.poll(fds, Posix.POLLIN, ready, timeout) == 0) {
+            return false;
+        }
         for (int i = 0; i < polled.size(); i++) {
             if (ready[i] != 0) {
                 readOnce(polled.get(i), buffer);
             }
         }
+        return exitFd.isPresent() && ready[fds.length - 1] != 0;
     }
 
     /** Reads what is already buffered without waiting for more. */

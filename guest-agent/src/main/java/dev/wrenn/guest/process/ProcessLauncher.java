@@ -25,8 +25,8 @@ final class ProcessLauncher {
         Stdio stdio = openStdio(plan);
         int pid;
         try {
-            pid = children.spawn(
-                    new SpawnSpec(plan.argv(), plan.environment(), plan.workingDirectory(), stdio.childActions()));
+            pid = children.spawn(new SpawnSpec(
+                    plan.program(), plan.argv(), plan.environment(), plan.workingDirectory(), stdio.childActions()));
         } catch (ErrnoException | RuntimeException e) {
             stdio.closeAll();
             throw new ConnectException(

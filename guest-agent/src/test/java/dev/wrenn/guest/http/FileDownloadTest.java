@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,37 @@ class FileDownloadTest extends GuestServerFixture {
         HttpResponse<byte[]> response = getBytes("/files?path=big.bin");
 
         assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValueAsLong("Content-Length")).hasValue(content.length);
+        assertThat(response.headers().firstValue("Transfer-Encoding")).isEmpty();
         assertThat(response.body()).isEqualTo(content);
+    }
+
+    @Test
+    void aRangeSpanningSeveralMegabytesStartsAndEndsAtTheRightBytes() throws Exception {
+        byte[] content = new byte[5 * 1024 * 1024];
+        new Random(7).nextBytes(content);
+        Files.write(userHome.resolve("big.bin"), content);
+        int first = 1_000_001;
+        int last = 4_500_000;
+
+        HttpResponse<byte[]> response = getBytes("/files?path=big.bin", "Range", "bytes=" + first + "-" + last);
+
+        assertThat(response.statusCode()).isEqualTo(206);
+        assertThat(response.body()).isEqualTo(Arrays.copyOfRange(content, first, last + 1));
+    }
+
+    @Test
+    void aLargeFileSurvivesAGzipRoundTrip() throws Exception {
+        byte[] content =
+                ("line of text " + "x".repeat(50) + "\n").repeat(100_000).getBytes(StandardCharsets.UTF_8);
+        Files.write(userHome.resolve("big.txt"), content);
+
+        HttpResponse<byte[]> response = getBytes("/files?path=big.txt", "Accept-Encoding", "gzip");
+
+        assertThat(response.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        try (var gunzip = new GZIPInputStream(new ByteArrayInputStream(response.body()))) {
+            assertThat(gunzip.readAllBytes()).isEqualTo(content);
+        }
     }
 
     @Test

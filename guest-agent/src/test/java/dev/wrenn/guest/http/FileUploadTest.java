@@ -117,6 +117,28 @@ class FileUploadTest extends GuestServerFixture {
     }
 
     @Test
+    void aLargeGzippedOctetStreamArrivesIntactOverAnExistingLongerFile() throws Exception {
+        byte[] content = new byte[5 * 1024 * 1024 + 11];
+        new Random(3).nextBytes(content);
+        Files.write(userHome.resolve("big.bin"), new byte[8 * 1024 * 1024]);
+        ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(zipped)) {
+            gzip.write(content);
+        }
+
+        HttpResponse<String> response = post(
+                "/files?path=big.bin",
+                zipped.toByteArray(),
+                "Content-Type",
+                "application/octet-stream",
+                "Content-Encoding",
+                "gzip");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(Files.readAllBytes(userHome.resolve("big.bin"))).isEqualTo(content);
+    }
+
+    @Test
     void aBrokenGzipBodyIs400AndLeavesNoFile() throws Exception {
         HttpResponse<String> response = post(
                 "/files?path=bad.txt",

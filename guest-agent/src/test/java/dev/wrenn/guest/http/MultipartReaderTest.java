@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -68,6 +69,29 @@ class MultipartReaderTest {
     }
 
     @Test
+    void contentFullOfAlmostBoundariesIsKeptIntact() throws Exception {
+        ByteArrayOutputStream content = new ByteArrayOutputStream();
+        String delimiter = "\r\n--" + MultipartBody.BOUNDARY;
+        // Proper prefixes and suffixes of the delimiter, each cut off by a byte the delimiter does not contain.
+        for (int i = 0; content.size() < 300_000; i++) {
+            String piece = i % 2 == 0
+                    ? delimiter.substring(0, i % delimiter.length())
+                    : delimiter.substring(1 + i % (delimiter.length() - 1));
+            content.writeBytes(bytes(piece + "#"));
+        }
+        byte[] body =
+                new MultipartBody().file("near.bin", content.toByteArray()).build();
+
+        for (int readSize : new int[] {1, 13, 8192, 1 << 20}) {
+            MultipartReader reader = new MultipartReader(limitedReads(body, readSize), MultipartBody.BOUNDARY);
+            assertThat(reader.next().orElseThrow().body().readAllBytes())
+                    .as("read %d bytes at a time", readSize)
+                    .isEqualTo(content.toByteArray());
+            assertThat(reader.next()).isEmpty();
+        }
+    }
+
+    @Test
     void anUnreadPartIsSkippedByTheNextCall() throws Exception {
         byte[] body = new MultipartBody()
                 .file("a", bytes("skipped"))
@@ -102,6 +126,15 @@ class MultipartReaderTest {
             });
         }
         return parts;
+    }
+
+    private static InputStream limitedReads(byte[] body, int readSize) {
+        return new FilterInputStream(new ByteArrayInputStream(body)) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return super.read(b, off, Math.min(len, readSize));
+            }
+        };
     }
 
     private static byte[] bytes(String text) {

@@ -211,6 +211,58 @@ class ProcessStartTest {
     }
 
     @Test
+    void aCommandSeesItsNameAsGivenInArgvZeroAndThePhysicalCwdInPwd(@TempDir Path dir) throws IOException {
+        StartRequest request = command("sh", "-c", "echo $0 $PWD").toBuilder()
+                .setProcess(ProcessConfig.newBuilder()
+                        .setCmd("sh")
+                        .addArgs("-c")
+                        .addArgs("echo $0 $PWD")
+                        .setCwd(dir.toString()))
+                .build();
+
+        assertThat(client.run(request).stdout()).isEqualTo("sh " + dir.toRealPath() + "\n");
+    }
+
+    @Test
+    void anExecutableScriptWithoutAShebangLineStillRunsAsAShellScript(@TempDir Path dir) throws IOException {
+        Path script = Files.writeString(dir.resolve("no-shebang"), "echo from the script\n");
+        script.toFile().setExecutable(true);
+
+        StreamCall<StartResponse> call = client.run(command(script.toString()));
+
+        assertThat(call.awaitEnd().getExitCode()).isZero();
+        assertThat(call.stdout()).isEqualTo("from the script\n");
+    }
+
+    @Test
+    void variablesThatAreNotShellNamesAreDroppedAsTheShellDropsThem() {
+        StartRequest request = command("env").toBuilder()
+                .setProcess(ProcessConfig.newBuilder()
+                        .setCmd("env")
+                        .putEnvs("WRENN-DASHED", "x")
+                        .putEnvs("WRENN_PLAIN", "y"))
+                .build();
+
+        assertThat(client.run(request).stdout()).contains("WRENN_PLAIN=y").doesNotContain("WRENN-DASHED");
+    }
+
+    @Test
+    void everyByteWrittenRightBeforeTheExitArrivesBeforeTheEndEvent() {
+        StreamCall<StartResponse> call = client.run(shell("head -c 1000000 /dev/zero | tr '\\0' x; exit 5"));
+
+        assertThat(call.awaitEnd().getExitCode()).isEqualTo(5);
+        assertThat(call.stdout()).hasSize(1_000_000).matches("x+");
+    }
+
+    @Test
+    void aProcessThatClosesItsOutputAndKeepsRunningStillReportsItsExit() {
+        StreamCall<StartResponse> call = client.run(shell("echo bye; exec >&- 2>&-; sleep 0.3; exit 3"));
+
+        assertThat(call.awaitEnd().getExitCode()).isEqualTo(3);
+        assertThat(call.stdout()).isEqualTo("bye\n");
+    }
+
+    @Test
     void finishedProcessesLeaveNoDescriptorsOpenInTheAgent() throws IOException {
         client.run(shell("echo warm-up"));
         client.run(ProcessClient.terminal(80, 24, "true"));

@@ -23,6 +23,7 @@ final class GrpcErrors {
             case NOT_FOUND -> Status.NOT_FOUND;
             case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
             case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
+            case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
             case RESOURCE_EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
             case DEADLINE_EXCEEDED -> Status.DEADLINE_EXCEEDED;
             case UNAVAILABLE -> Status.UNAVAILABLE;

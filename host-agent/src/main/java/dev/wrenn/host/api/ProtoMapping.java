@@ -17,7 +17,8 @@ final class ProtoMapping {
                 request.getTemplate(),
                 request.getVcpus(),
                 request.getMemoryMb(),
-                request.getTimeoutSec());
+                request.getTimeoutSec(),
+                request.getEnvVarsMap());
     }
 
     static SandboxInfo info(SandboxSummary sandbox) {
@@ -31,6 +32,7 @@ final class ProtoMapping {
                 .setCreatedAtUnix(sandbox.createdAt().getEpochSecond())
                 .setLastActiveAtUnix(sandbox.lastActiveAt().getEpochSecond())
                 .setTimeoutSec(sandbox.timeoutSec())
+                .setStopReason(sandbox.stopReason())
                 .build();
     }
 

@@ -4,27 +4,34 @@ import dev.wrenn.host.error.ErrorCode;
 import dev.wrenn.host.error.HostAgentException;
 import java.util.BitSet;
 
-/** Hands out the lowest free slot index, so addresses are reused and stay small. Thread-safe. */
+/** Hands out the lowest free slot index of its range, so addresses are reused and stay small. Thread-safe. */
 public final class SlotAllocator {
-    private final int maxIndex;
+    private final SlotRange range;
     private final BitSet used = new BitSet();
 
     public SlotAllocator() {
-        this(Slot.MAX_INDEX);
+        this(SlotRange.ALL);
     }
 
     public SlotAllocator(int maxIndex) {
-        if (maxIndex < 1 || maxIndex > Slot.MAX_INDEX) {
-            throw new IllegalArgumentException("maxIndex must be in 1.." + Slot.MAX_INDEX);
-        }
-        this.maxIndex = maxIndex;
+        this(new SlotRange(1, maxIndex));
+    }
+
+    public SlotAllocator(SlotRange range) {
+        this.range = range;
+    }
+
+    public SlotRange range() {
+        return range;
     }
 
     public synchronized Slot allocate() {
-        int index = used.nextClearBit(1);
-        if (index > maxIndex) {
+        int index = used.nextClearBit(range.first());
+        if (index > range.last()) {
             throw new HostAgentException(
-                    ErrorCode.RESOURCE_EXHAUSTED, "allocating a network slot: all " + maxIndex + " are in use");
+                    ErrorCode.RESOURCE_EXHAUSTED,
+                    "allocating a network slot: all %d of this host are in use (at most %d sandboxes at once)"
+                            .formatted(range.count(), range.count()));
         }
         used.set(index);
         return new Slot(index);

@@ -2,17 +2,25 @@ package dev.wrenn.host.sandbox;
 
 import dev.wrenn.host.net.Slot;
 import dev.wrenn.host.vmm.Vmm;
+import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.HexFormat;
 
-/** One live sandbox: its request, slot, VMM, the undo stack of everything it holds, and its state. */
+/**
+ * One live sandbox: its request, slot, VMM, the undo stack of everything it holds, its state, and the access token
+ * its guest agent demands (made here, handed to the guest at /init, never shown to callers).
+ */
 final class Sandbox {
+    private static final SecureRandom RANDOM = new SecureRandom();
     private final SandboxRequest request;
     private final Slot slot;
     private final CleanupStack cleanup;
     private final Instant createdAt = Instant.now();
+    private final String accessToken = newToken();
     private Vmm vmm;
     private VmState state = VmState.STARTING;
     private Instant lastActiveAt = createdAt;
+    private String stopReason = "";
 
     Sandbox(SandboxRequest request, Slot slot, CleanupStack cleanup) {
         this.request = request;
@@ -36,6 +44,10 @@ final class Sandbox {
         return cleanup;
     }
 
+    String accessToken() {
+        return accessToken;
+    }
+
     synchronized void attach(Vmm started) {
         this.vmm = started;
     }
@@ -52,6 +64,15 @@ final class Sandbox {
         return state;
     }
 
+    /** Why the VM stopped on its own; a sandbox with a reason stays listed (STOPPED) until it is destroyed. */
+    synchronized void stoppedBecause(String reason) {
+        stopReason = reason;
+    }
+
+    synchronized String stopReason() {
+        return stopReason;
+    }
+
     synchronized void touch() {
         lastActiveAt = Instant.now();
     }
@@ -66,6 +87,13 @@ final class Sandbox {
                 slot.hostIp(),
                 createdAt,
                 lastActiveAt,
-                request.timeoutSec());
+                request.timeoutSec(),
+                stopReason);
+    }
+
+    private static String newToken() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 }

@@ -4,6 +4,7 @@ import dev.wrenn.host.net.Ip;
 import dev.wrenn.host.net.Nft;
 import dev.wrenn.host.net.SandboxRuleset;
 import dev.wrenn.host.net.Slot;
+import dev.wrenn.host.net.SlotRange;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,8 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reclaims what a crashed agent left, found by naming convention only: QEMU processes whose command line names
- * our data directory, host nft tables {@code wrenn-egress-*}, links {@code wrenn-v*}, namespaces
- * {@code wrenn-ns-*} and everything under {@code sandboxes/}. Runs before the agent accepts requests.
+ * our data directory, host nft tables {@code wrenn-egress-<i>}, links {@code wrenn-v<i>}, namespaces
+ * {@code wrenn-ns-<i>} for the slots {@code i} of this agent's range, and everything under {@code sandboxes/}.
+ * Runs before the agent accepts requests. Sandboxes that were running are reclaimed too: a new agent does not
+ * adopt VMs it did not start (the control plane sees them gone and reconciles).
  */
 public final class Sweeper {
     private static final Logger log = LoggerFactory.getLogger(Sweeper.class);
@@ -29,11 +32,17 @@ public final class Sweeper {
     private final DataDir dataDir;
     private final Ip ip;
     private final Nft nft;
+    private final SlotRange slots;
 
     public Sweeper(DataDir dataDir, Ip ip, Nft nft) {
+        this(dataDir, ip, nft, SlotRange.ALL);
+    }
+
+    public Sweeper(DataDir dataDir, Ip ip, Nft nft, SlotRange slots) {
         this.dataDir = dataDir;
         this.ip = ip;
         this.nft = nft;
+        this.slots = slots;
     }
 
     public SweepReport sweep() {
@@ -82,7 +91,7 @@ public final class Sweeper {
         List<String> removed = new ArrayList<>();
         for (String table : nft.listTables(null)) {
             String[] familyAndName = table.split(" ", 2);
-            if (familyAndName.length == 2 && familyAndName[1].startsWith(SandboxRuleset.HOST_TABLE_PREFIX)) {
+            if (familyAndName.length == 2 && slots.owns(familyAndName[1], SandboxRuleset.HOST_TABLE_PREFIX)) {
                 nft.deleteTable(null, familyAndName[0], familyAndName[1]);
                 removed.add(table);
             }
@@ -92,7 +101,7 @@ public final class Sweeper {
 
     private List<String> deleteLinks() {
         List<String> removed = ip.listLinks(null).stream()
-                .filter(name -> name.matches(Slot.VETH_PREFIX + "\\d+"))
+                .filter(name -> slots.owns(name, Slot.VETH_PREFIX))
                 .toList();
         removed.forEach(name -> ip.deleteLink(null, name));
         return removed;
@@ -100,7 +109,7 @@ public final class Sweeper {
 
     private List<String> deleteNamespaces() {
         List<String> removed = ip.listNetns().stream()
-                .filter(name -> name.startsWith(Slot.NETNS_PREFIX))
+                .filter(name -> slots.owns(name, Slot.NETNS_PREFIX))
                 .toList();
         removed.forEach(ip::deleteNetns);
         return removed;

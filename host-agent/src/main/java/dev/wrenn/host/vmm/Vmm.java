@@ -2,6 +2,7 @@ package dev.wrenn.host.vmm;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One VM process behind a hypervisor-neutral interface (QEMU now, Firecracker later). Implementations are not
@@ -16,6 +17,16 @@ public interface Vmm extends AutoCloseable {
     void stop(Duration grace);
 
     boolean isAlive();
+
+    /**
+     * Completes when the VMM process ends, for whatever reason (stop, crash, kill from outside). Before start it
+     * never completes.
+     */
+    default CompletableFuture<VmExit> onExit() {
+        return ProcessHandle.of(pid())
+                .map(handle -> handle.onExit().thenApply(ended -> VmExit.UNKNOWN))
+                .orElseGet(CompletableFuture::new);
+    }
 
     /** The VMM's process id; -1 before start. */
     long pid();

@@ -61,6 +61,9 @@ class HostAgentGrpcServiceTest {
         Files.createDirectories(dataDir.images());
         Files.copy(GuestImages.kernel(), dataDir.kernel());
         Files.copy(GuestImages.initramfs(), dataDir.initramfs());
+        try (var base = new java.io.RandomAccessFile(dataDir.baseRootfs().toFile(), "rw")) {
+            base.setLength(32L << 20); // the test guest never mounts its disk, but every template has one
+        }
         var accel = new AccelProbe(dataDir.kernel(), root, AccelProbe.DEFAULT_PROBE_TIME).decide(AccelMode.AUTO);
         long tscKhz = HostCpu.tscKhz();
         manager = new SandboxManager(
@@ -104,7 +107,7 @@ class HostAgentGrpcServiceTest {
         assertThat(created.getHostIp()).isEqualTo("10.11.0.1");
         var info = agent.getSandbox(
                 GetSandboxRequest.newBuilder().setSandboxId("sb-grpc0001").build());
-        assertThat(info.getTemplate()).isEqualTo("minimal");
+        assertThat(info.getTemplate()).isEqualTo("base");
         assertThat(info.getVcpus()).isEqualTo(1);
         assertThat(info.getMemoryMb()).isEqualTo(256);
         assertThat(agent.listSandboxes(ListSandboxesRequest.getDefaultInstance())
@@ -137,9 +140,11 @@ class HostAgentGrpcServiceTest {
         assertThatThrownBy(() -> agent.pingSandbox(
                         PingSandboxRequest.newBuilder().setSandboxId("sb-none").build()))
                 .hasMessage("NOT_FOUND: sandbox sb-none not found");
-        assertThatThrownBy(() -> agent.exec(
-                        ExecRequest.newBuilder().setSandboxId("sb-none").build()))
+        assertThatThrownBy(() -> agent.exec(ExecRequest.newBuilder()
+                        .setSandboxId("sb-none")
+                        .setCmd("true")
+                        .build()))
                 .extracting(e -> Status.fromThrowable(e).getCode())
-                .isEqualTo(Status.Code.UNIMPLEMENTED);
+                .isEqualTo(Status.Code.NOT_FOUND);
     }
 }

@@ -62,7 +62,7 @@ class SlotTest {
         allocator.allocate();
         allocator.allocate();
 
-        assertThatThrownBy(allocator::allocate).hasMessageContaining("all 2 are in use");
+        assertThatThrownBy(allocator::allocate).hasMessageContaining("all 2 of this host are in use");
     }
 
     @Test

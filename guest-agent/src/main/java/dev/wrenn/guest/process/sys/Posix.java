@@ -28,6 +28,7 @@ public final class Posix {
     public static final int ECHILD = 10;
     public static final int ESRCH = 3;
     public static final int EPIPE = 32;
+    public static final int ENOSYS = 38;
     public static final short POLLIN = 0x1;
     public static final short POLLOUT = 0x4;
     public static final int SIGKILL = 9;
@@ -39,6 +40,8 @@ public final class Posix {
     private static final int F_GETFL = 3;
     private static final int F_SETFL = 4;
     private static final int PR_SET_CHILD_SUBREAPER = 36;
+    // The same number on every architecture: syscalls added since Linux 5.1 share one table.
+    private static final long SYS_PIDFD_OPEN = 434;
 
     private static final MethodHandle PIPE2 =
             Native.errnoFunction("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
@@ -55,6 +58,8 @@ public final class Posix {
             Native.errnoFunction("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle WAITPID =
             Native.errnoFunction("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SYSCALL_INT_INT =
+            Native.variadicErrnoFunction("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT), 1);
     private static final MethodHandle GETEUID = Native.function("geteuid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle PRCTL = Native.variadicErrnoFunction(
             "prctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), 1);
@@ -176,6 +181,23 @@ public final class Posix {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * A close-on-exec descriptor that becomes readable (POLLIN) when child {@code pid} exits, so one poll can wait
+     * for output and exit together; empty when the kernel is older than 5.3 and has no pidfd_open.
+     */
+    public static OptionalInt pidfdOpen(int pid) throws ErrnoException {
+        try {
+            long fd = Native.check(
+                    "pidfd_open " + pid, slot -> (long) SYSCALL_INT_INT.invokeExact(slot, SYS_PIDFD_OPEN, pid, 0));
+            return OptionalInt.of((int) fd);
+        } catch (ErrnoException e) {
+            if (e.errno() == ENOSYS) {
+                return OptionalInt.empty();
+            }
+            throw e;
         }
     }
 

@@ -4,18 +4,23 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What {@link Spawner} starts: {@code argv[0]} must be an absolute path; {@code environment} holds "KEY=value"
+ * What {@link Spawner} starts: {@code program} must be an absolute path ({@code argv[0]} may be any name); {@code environment} holds "KEY=value"
  * strings. The child always gets a new session (so it leads its own process group) and keeps only descriptors
  * 0-2, which {@code descriptors} set up in order.
  */
 public record SpawnSpec(
-        List<String> argv, List<String> environment, Path workingDirectory, List<FdAction> descriptors) {
+        String program,
+        List<String> argv,
+        List<String> environment,
+        Path workingDirectory,
+        List<FdAction> descriptors) {
     public SpawnSpec {
         argv = List.copyOf(argv);
         environment = List.copyOf(environment);
         descriptors = List.copyOf(descriptors);
-        if (argv.isEmpty() || !argv.getFirst().startsWith("/")) {
-            throw new IllegalArgumentException("spawn needs an absolute program path, got " + argv);
+        if (!program.startsWith("/") || argv.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "spawn needs an absolute program path and an argv[0], got " + program + " " + argv);
         }
     }
 

@@ -69,7 +69,7 @@ public final class Spawner {
         } catch (ErrnoException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
-            throw new IllegalStateException("posix_spawn of " + spec.argv().getFirst() + " failed unexpectedly", t);
+            throw new IllegalStateException("posix_spawn of " + spec.program() + " failed unexpectedly", t);
         }
     }
 
@@ -104,11 +104,11 @@ public final class Spawner {
     private static int spawnWith(Arena arena, MemorySegment actions, MemorySegment attributes, SpawnSpec spec)
             throws Throwable {
         MemorySegment pid = arena.allocate(JAVA_INT);
-        MemorySegment path = arena.allocateFrom(spec.argv().getFirst());
+        MemorySegment path = arena.allocateFrom(spec.program());
         MemorySegment argv = cStringArray(arena, spec.argv());
         MemorySegment envp = cStringArray(arena, spec.environment());
         int error = (int) POSIX_SPAWN.invokeExact(pid, path, actions, attributes, argv, envp);
-        check("posix_spawn " + spec.argv().getFirst(), error);
+        check("posix_spawn " + spec.program(), error);
         return pid.get(JAVA_INT, 0);
     }
 

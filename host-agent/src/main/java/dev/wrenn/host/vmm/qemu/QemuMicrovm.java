@@ -6,6 +6,7 @@ import dev.wrenn.host.sys.Command;
 import dev.wrenn.host.vmm.Accel;
 import dev.wrenn.host.vmm.MemorySharing;
 import dev.wrenn.host.vmm.StateFile;
+import dev.wrenn.host.vmm.VmExit;
 import dev.wrenn.host.vmm.VmSpec;
 import dev.wrenn.host.vmm.Vmm;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -27,6 +29,7 @@ public final class QemuMicrovm implements Vmm {
     private final VmSpec spec;
     private final Accel accel;
     private final long tscKhz;
+    private final CompletableFuture<VmExit> exit = new CompletableFuture<>();
     private Process process;
     private QmpClient qmp;
 
@@ -52,6 +55,7 @@ public final class QemuMicrovm implements Vmm {
         }
         prepareDirectory();
         process = Command.of(argv()).start(qemuLog());
+        process.onExit().thenAccept(ended -> exit.complete(new VmExit(ended.exitValue())));
         log.debug("VM {}: started QEMU pid {} ({})", spec.name(), process.pid(), accel);
         qmp = connectQmp();
     }
@@ -86,6 +90,11 @@ public final class QemuMicrovm implements Vmm {
     @Override
     public boolean isAlive() {
         return process != null && process.isAlive();
+    }
+
+    @Override
+    public CompletableFuture<VmExit> onExit() {
+        return exit.copy();
     }
 
     @Override

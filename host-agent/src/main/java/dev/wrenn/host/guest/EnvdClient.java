@@ -1,0 +1,166 @@
+package dev.wrenn.host.guest;
+
+import dev.wrenn.connect.Code;
+import dev.wrenn.connect.ConnectException;
+import dev.wrenn.connect.client.ConnectClient;
+import dev.wrenn.connect.client.ServerStream;
+import dev.wrenn.connect.codec.Codec;
+import dev.wrenn.host.error.ErrorCode;
+import dev.wrenn.host.error.HostAgentException;
+import dev.wrenn.protocol.envd.filesystem.EntryInfo;
+import dev.wrenn.protocol.envd.filesystem.StatRequest;
+import dev.wrenn.protocol.envd.filesystem.StatResponse;
+import dev.wrenn.protocol.envd.process.ProcessConfig;
+import dev.wrenn.protocol.envd.process.ProcessSelector;
+import dev.wrenn.protocol.envd.process.SendSignalRequest;
+import dev.wrenn.protocol.envd.process.SendSignalResponse;
+import dev.wrenn.protocol.envd.process.Signal;
+import dev.wrenn.protocol.envd.process.StartRequest;
+import dev.wrenn.protocol.envd.process.StartResponse;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A typed client for one sandbox's guest agent at {@code http://<host IP>:49983}: Connect RPCs in binary protobuf
+ * for processes and file metadata, plain HTTP for /health, /init and /files. Every request carries the sandbox's
+ * access token. Every failure is a {@link HostAgentException} naming the operation and the sandbox.
+ */
+public final class EnvdClient {
+    public static final String ACCESS_TOKEN_HEADER = "X-Access-Token";
+    private static final String START = "/process.Process/Start";
+    private static final String SEND_SIGNAL = "/process.Process/SendSignal";
+    private static final String STAT = "/filesystem.Filesystem/Stat";
+    private static final Duration SHORT_CALL = Duration.ofSeconds(10);
+
+    private final GuestEndpoint guest;
+    private final ConnectClient connect;
+    private final EnvdHttp http;
+
+    public EnvdClient(GuestEndpoint guest, HttpClient httpClient) {
+        this.guest = guest;
+        URI base = URI.create("http://" + guest.hostIp() + ":" + EnvdHealth.PORT);
+        this.connect = new ConnectClient(base, httpClient, Codec.proto());
+        this.http = new EnvdHttp(guest, httpClient);
+    }
+
+    public GuestEndpoint guest() {
+        return guest;
+    }
+
+    /** One {@code GET /health}; fails unless the guest answers 200 or 204 within {@code timeout}. */
+    public void health(Duration timeout) {
+        http.health(timeout);
+    }
+
+    /** {@code POST /init}: hands the guest its env vars, access token, default user and workdir, and the time. */
+    public void init(EnvdInit init, Duration timeout) {
+        http.init(init, timeout);
+    }
+
+    /**
+     * Starts a process and returns its events as they happen. {@code timeoutOrNull} is the call's deadline: the guest
+     * kills the process when it passes and the events end with DEADLINE_EXCEEDED.
+     */
+    public ProcessEvents start(ProcessSpec spec, Duration timeoutOrNull) {
+        String operation = "running `" + spec.cmd() + "`";
+        StartRequest request = StartRequest.newBuilder()
+                .setProcess(config(spec))
+                .setStdin(false)
+                .build();
+        try {
+            ServerStream<StartResponse> stream = connect.serverStream(
+                    START, request, StartResponse.getDefaultInstance(), headers(spec.user()), timeoutOrNull);
+            return new ProcessEvents(stream, guest.sandboxId(), operation);
+        } catch (ConnectException e) {
+            throw EnvdErrors.fromConnect(guest.sandboxId(), operation, e);
+        }
+    }
+
+    /**
+     * Runs a process to its end and collects its output. Past {@code timeout} the process is killed and this throws
+     * DEADLINE_EXCEEDED; output beyond {@code maxOutputBytes} kills it and throws RESOURCE_EXHAUSTED.
+     */
+    public ExecResult run(ProcessSpec spec, Duration timeout, int maxOutputBytes) {
+        try (ProcessEvents events = start(spec, timeout)) {
+            return new OutputCollector(this, spec, timeout, maxOutputBytes).collect(events);
+        }
+    }
+
+    /** Sends SIGKILL to a process; false when the guest knows no such running process. */
+    public boolean kill(int pid) {
+        SendSignalRequest request = SendSignalRequest.newBuilder()
+                .setProcess(ProcessSelector.newBuilder().setPid(pid))
+                .setSignal(Signal.SIGNAL_SIGKILL)
+                .build();
+        try {
+            connect.unary(SEND_SIGNAL, request, SendSignalResponse.getDefaultInstance(), headers(""), SHORT_CALL);
+            return true;
+        } catch (ConnectException e) {
+            if (e.code() == Code.NOT_FOUND) {
+                return false;
+            }
+            throw EnvdErrors.fromConnect(guest.sandboxId(), "killing process " + pid, e);
+        }
+    }
+
+    /** Streams {@code content} into {@code path} (created or truncated, parents created) as {@code user}. */
+    public void writeFile(String path, String user, InputStream content) {
+        http.writeFile(path, user, content);
+    }
+
+    /** Opens {@code path} for reading as {@code user}; NOT_FOUND when it does not exist. Close the stream. */
+    public FileDownload readFile(String path, String user) {
+        EnvdHttp.Download download = http.readFile(path, user);
+        return new FileDownload(download.body(), download.length());
+    }
+
+    public EntryInfo stat(String path, String user) {
+        try {
+            StatRequest request = StatRequest.newBuilder().setPath(path).build();
+            return connect.unary(STAT, request, StatResponse.getDefaultInstance(), headers(user), SHORT_CALL)
+                    .getEntry();
+        } catch (ConnectException e) {
+            throw EnvdErrors.fromConnect(guest.sandboxId(), "inspecting " + path, e);
+        }
+    }
+
+    /** A file being read from the guest; {@code length} is -1 when the guest did not say. */
+    public record FileDownload(InputStream body, long length) {}
+
+    private static ProcessConfig config(ProcessSpec spec) {
+        ProcessConfig.Builder config = ProcessConfig.newBuilder()
+                .setCmd(spec.cmd())
+                .addAllArgs(spec.args())
+                .putAllEnvs(spec.envs());
+        if (!spec.cwd().isEmpty()) {
+            config.setCwd(spec.cwd());
+        }
+        return config.build();
+    }
+
+    /** The token, and the user as Basic auth's username (how the guest agent's RPCs learn who acts). */
+    private Map<String, String> headers(String user) {
+        Map<String, String> headers = new HashMap<>();
+        if (!guest.accessToken().isEmpty()) {
+            headers.put(ACCESS_TOKEN_HEADER, guest.accessToken());
+        }
+        if (!user.isEmpty()) {
+            String basic = Base64.getEncoder().encodeToString((user + ":").getBytes(StandardCharsets.UTF_8));
+            headers.put("Authorization", "Basic " + basic);
+        }
+        return headers;
+    }
+
+    static HostAgentException timedOut(String sandboxId, ProcessSpec spec, Duration timeout, Throwable cause) {
+        return new HostAgentException(
+                ErrorCode.DEADLINE_EXCEEDED,
+                EnvdErrors.describe(sandboxId, "running `" + spec.cmd() + "`", "did not finish within " + timeout),
+                cause);
+    }
+}
