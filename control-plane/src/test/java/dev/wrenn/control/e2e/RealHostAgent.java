@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * would kill their VMs (or theirs ours). Slots 220..223 keep its network apart from theirs (200..203). Needs root,
  * QEMU and the image tools; anything missing fails the test with the build's or the agent's own message.
  */
-final class RealHostAgent implements AutoCloseable {
+public final class RealHostAgent implements AutoCloseable {
     static final Path IMAGE_DATA_DIR = Path.of("/var/lib/wrenn-test");
     private static final int FIRST_SLOT = 220;
     private static final int SLOTS = 4;
@@ -43,7 +43,7 @@ final class RealHostAgent implements AutoCloseable {
     }
 
     /** Builds what is missing (guest agent jar, guest image, host agent jar), starts the agent, waits until it serves. */
-    static RealHostAgent start() throws IOException, InterruptedException {
+    public static RealHostAgent start() throws IOException, InterruptedException {
         Path repo = repositoryRoot();
         Path guestJar = repo.resolve("guest-agent/target/wrenn-guest-agent.jar");
         if (isStale(guestJar, repo, "guest-agent", "connect", "protocol")) {
@@ -109,11 +109,11 @@ final class RealHostAgent implements AutoCloseable {
         return agent;
     }
 
-    String address() {
+    public String address() {
         return address;
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(log);
         } catch (IOException e) {
@@ -153,13 +153,17 @@ final class RealHostAgent implements AutoCloseable {
         fail("the host agent did not serve within 120 s; its output:%n%s", log());
     }
 
-    /** The built image's files, linked into a flat images directory (the agent reads that layout as well). */
+    /**
+     * The built image's files, hard-linked into a flat images directory (the agent reads that layout as well). Hard
+     * links, not symbolic ones: another test run may rebuild the shared image meanwhile and delete the files'
+     * directory, and the links keep this agent's copy alive until it is done.
+     */
     private static void linkImages(Path images) throws IOException {
         Path built = IMAGE_DATA_DIR.resolve("images/current").toRealPath();
         Files.createDirectories(images);
         try (Stream<Path> files = Files.list(built)) {
             for (Path file : files.toList()) {
-                Files.createSymbolicLink(images.resolve(file.getFileName()), file);
+                Files.createLink(images.resolve(file.getFileName()), file);
             }
         }
     }
