@@ -22,7 +22,8 @@ class MultipartReaderTest {
         MultipartReader.Part path = reader.next();
         assertThat(path.name()).isEqualTo("path");
         assertThat(path.filename()).isNull();
-        assertThat(new String(path.content().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("/tmp/a b");
+        assertThat(new String(path.content().readAllBytes(), StandardCharsets.UTF_8))
+                .isEqualTo("/tmp/a b");
         MultipartReader.Part file = reader.next();
         assertThat(file.name()).isEqualTo("file");
         assertThat(file.filename()).isEqualTo("data.bin");
