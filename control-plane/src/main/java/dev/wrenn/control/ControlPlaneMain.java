@@ -4,9 +4,13 @@ import dev.wrenn.control.api.ControlPlaneApp;
 import dev.wrenn.control.config.Config;
 import dev.wrenn.control.config.ConfigLoader;
 import dev.wrenn.control.db.Database;
+import dev.wrenn.control.db.SandboxRepository;
 import dev.wrenn.control.hosts.GrpcHostAgentClient;
 import dev.wrenn.control.hosts.HostAgentClient;
+import dev.wrenn.control.reconciler.Reconciler;
+import dev.wrenn.control.sandboxes.SandboxService;
 import io.javalin.Javalin;
+import java.time.Clock;
 import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +32,10 @@ public final class ControlPlaneMain {
         HostAgentClient hostAgent = GrpcHostAgentClient.connect(config.hostAgentAddress());
         Javalin app = ControlPlaneApp.create(config, database, hostAgent).start(config.listenHost(), config.port());
         LOG.info("control plane listening on {}:{}", config.listenHost(), app.port());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(app, hostAgent, database), "shutdown"));
+        Reconciler reconciler = new Reconciler(
+                        new SandboxRepository(database), hostAgent, Clock.systemUTC(), SandboxService.DEFAULT_HOST)
+                .start(Reconciler.INTERVAL);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(app, reconciler, hostAgent, database), "shutdown"));
     }
 
     private static Config loadOrExit(String[] args) {
@@ -42,8 +49,9 @@ public final class ControlPlaneMain {
         }
     }
 
-    private static void stop(Javalin app, HostAgentClient hostAgent, Database database) {
+    private static void stop(Javalin app, Reconciler reconciler, HostAgentClient hostAgent, Database database) {
         app.stop();
+        reconciler.close();
         hostAgent.close();
         database.close();
     }
