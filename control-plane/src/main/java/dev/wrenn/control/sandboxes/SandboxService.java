@@ -150,7 +150,7 @@ public final class SandboxService {
      * Records that the agent paused {@code running}. Losing the compare-and-set to the reconciler (which saw the
      * same pause) is fine; losing it to a DELETE is a conflict.
      */
-    Sandbox markPaused(Sandbox running) {
+    public Sandbox markPaused(Sandbox running) {
         Sandbox paused = running.withStatus(SandboxStatus.PAUSED, now());
         if (sandboxes.updateIfStatus(paused, SandboxStatus.RUNNING)) {
             return paused;
