@@ -1,6 +1,8 @@
 package dev.wrenn.host.sandbox;
 
 import dev.wrenn.host.image.GuestImage;
+import java.io.IOException;
+import java.nio.file.Files;
 import dev.wrenn.host.snapshot.Pauser;
 import dev.wrenn.host.snapshot.SnapshotStore;
 import dev.wrenn.host.snapshot.TemplateMaker;
@@ -83,8 +85,20 @@ final class BaseTemplates {
         }
     }
 
-    /** The versioned image directory's name (images/build.sh names it after the image's inputs). */
-    private static String version(GuestImage image) {
-        return image.dir().getFileName().toString();
+    /**
+     * The versioned image directory's name (images/build.sh names it after the image's inputs). Files placed directly
+     * in {@code images/} (hand-placed test images, builds from before versioning) have no version: their root disk's
+     * size and modification time stand in for one, so replacing the disk still makes a new base template.
+     */
+    static String version(GuestImage image) {
+        if (!image.dir().getFileName().toString().equals("images")) {
+            return image.dir().getFileName().toString();
+        }
+        try {
+            long stamp = Files.getLastModifiedTime(image.rootfs()).toMillis() ^ Files.size(image.rootfs());
+            return "flat-" + Long.toHexString(stamp);
+        } catch (IOException e) {
+            return "flat";
+        }
     }
 }
