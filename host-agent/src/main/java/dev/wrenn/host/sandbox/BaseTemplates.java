@@ -1,11 +1,11 @@
 package dev.wrenn.host.sandbox;
 
 import dev.wrenn.host.image.GuestImage;
-import java.io.IOException;
-import java.nio.file.Files;
 import dev.wrenn.host.snapshot.Pauser;
 import dev.wrenn.host.snapshot.SnapshotStore;
 import dev.wrenn.host.snapshot.TemplateMaker;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;

@@ -91,14 +91,19 @@ class SnapshotRpcTest {
                         PingSandboxRequest.newBuilder().setSandboxId(id).build())))
                 .isEqualTo(Status.Code.FAILED_PRECONDITION);
 
-        CreateSnapshotResponse template = agent.createSnapshot(
-                CreateSnapshotRequest.newBuilder().setSandboxId(id).setName("tpl-rpc").build());
+        CreateSnapshotResponse template = agent.createSnapshot(CreateSnapshotRequest.newBuilder()
+                .setSandboxId(id)
+                .setName("tpl-rpc")
+                .build());
         assertThat(template.getName()).isEqualTo("tpl-rpc");
         assertThat(template.getSizeBytes()).isPositive();
-        assertThat(statusOf(() -> agent.createSnapshot(
-                        CreateSnapshotRequest.newBuilder().setSandboxId(id).setName("base").build())))
+        assertThat(statusOf(() -> agent.createSnapshot(CreateSnapshotRequest.newBuilder()
+                        .setSandboxId(id)
+                        .setName("base")
+                        .build())))
                 .isEqualTo(Status.Code.INVALID_ARGUMENT);
-        agent.deleteSnapshot(DeleteSnapshotRequest.newBuilder().setName("tpl-rpc").build());
+        agent.deleteSnapshot(
+                DeleteSnapshotRequest.newBuilder().setName("tpl-rpc").build());
 
         ResumeSandboxResponse resumed = agent.resumeSandbox(
                 ResumeSandboxRequest.newBuilder().setSandboxId(id).build());
@@ -110,17 +115,20 @@ class SnapshotRpcTest {
                         .getTimeoutSec())
                 .isEqualTo(600);
         agent.destroySandbox(DestroySandboxRequest.newBuilder().setSandboxId(id).build());
-        assertThat(agent.listSandboxes(ListSandboxesRequest.getDefaultInstance()).getSandboxesList())
+        assertThat(agent.listSandboxes(ListSandboxesRequest.getDefaultInstance())
+                        .getSandboxesList())
                 .isEmpty();
     }
 
     @Test
     void pauseAndResumeOfAnUnknownSandboxAreNotFound() {
-        assertThat(statusOf(() -> agent.pauseSandbox(
-                        PauseSandboxRequest.newBuilder().setSandboxId("sb-nothere").build())))
+        assertThat(statusOf(() -> agent.pauseSandbox(PauseSandboxRequest.newBuilder()
+                        .setSandboxId("sb-nothere")
+                        .build())))
                 .isEqualTo(Status.Code.NOT_FOUND);
-        assertThat(statusOf(() -> agent.resumeSandbox(
-                        ResumeSandboxRequest.newBuilder().setSandboxId("sb-nothere").build())))
+        assertThat(statusOf(() -> agent.resumeSandbox(ResumeSandboxRequest.newBuilder()
+                        .setSandboxId("sb-nothere")
+                        .build())))
                 .isEqualTo(Status.Code.NOT_FOUND);
         assertThat(statusOf(() -> agent.createSnapshot(CreateSnapshotRequest.newBuilder()
                         .setSandboxId("sb-nothere")

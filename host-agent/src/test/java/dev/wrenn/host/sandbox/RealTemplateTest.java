@@ -56,15 +56,18 @@ class RealTemplateTest {
 
         assertThat(template.sizeBytes()).isPositive();
         assertThat(manager.get(source).state()).as("the source stays paused").isEqualTo(VmState.PAUSED);
-        SandboxSummary a = manager.create(new SandboxRequest("sb-clonea01", "tpl-clones", 1, 1024, 0, Map.of("WHO", "a")));
+        SandboxSummary a =
+                manager.create(new SandboxRequest("sb-clonea01", "tpl-clones", 1, 1024, 0, Map.of("WHO", "a")));
         SandboxSummary b = manager.create(new SandboxRequest("sb-cloneb01", "tpl-clones", 0, 0, 0, Map.of("WHO", "b")));
         assertThat(a.clonedFrom()).isEqualTo("tpl-clones");
         assertThat(a.memoryMb()).as("the shape comes from the template").isEqualTo(512);
-        assertThat(sh(a.sandboxId(), "cat /home/user/t.txt /dev/shm/t")).isEqualTo("disk-of-template\nmemory-of-template");
+        assertThat(sh(a.sandboxId(), "cat /home/user/t.txt /dev/shm/t"))
+                .isEqualTo("disk-of-template\nmemory-of-template");
 
         sh(a.sandboxId(), "echo disk-of-a > /home/user/t.txt && echo memory-of-a > /dev/shm/t");
 
-        assertThat(sh(b.sandboxId(), "cat /home/user/t.txt /dev/shm/t")).isEqualTo("disk-of-template\nmemory-of-template");
+        assertThat(sh(b.sandboxId(), "cat /home/user/t.txt /dev/shm/t"))
+                .isEqualTo("disk-of-template\nmemory-of-template");
         assertThat(sh(a.sandboxId(), "cat /home/user/t.txt /dev/shm/t")).isEqualTo("disk-of-a\nmemory-of-a");
         assertThat(sh(a.sandboxId(), "echo $WHO")).isEqualTo("a");
         assertThat(sh(b.sandboxId(), "echo $WHO")).isEqualTo("b");
