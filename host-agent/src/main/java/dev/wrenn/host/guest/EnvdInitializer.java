@@ -44,7 +44,7 @@ public final class EnvdInitializer implements GuestInitializer {
         EnvdInit init =
                 new EnvdInit(envVars, guest.accessToken(), DEFAULT_USER, DEFAULT_WORKDIR, clock.instant(), seed);
         try {
-            clients.forGuest(via).init(init, timeout);
+            clients.renewed(via).init(init, timeout);
         } catch (HostAgentException e) {
             // The guest's status (404, 400...) describes its side; to the creator it is a broken sandbox.
             throw switch (e.code()) {

@@ -5,14 +5,12 @@ import dev.wrenn.host.error.HostAgentException;
 import dev.wrenn.host.guest.GuestEndpoint;
 import dev.wrenn.host.guest.GuestInitializer;
 import dev.wrenn.host.guest.GuestReadiness;
-import dev.wrenn.host.image.GuestImage;
 import dev.wrenn.host.image.ImageStore;
 import dev.wrenn.host.net.SandboxNetwork;
 import dev.wrenn.host.net.SlotAllocator;
 import dev.wrenn.host.snapshot.Cloner;
 import dev.wrenn.host.snapshot.Pauser;
 import dev.wrenn.host.snapshot.Resumer;
-import dev.wrenn.host.snapshot.Snapshot;
 import dev.wrenn.host.snapshot.SnapshotStore;
 import dev.wrenn.host.snapshot.TemplateMaker;
 import dev.wrenn.host.storage.QemuImg;
@@ -26,10 +24,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,8 +50,7 @@ public final class SandboxManager implements AutoCloseable {
     private final BaseTemplates baseTemplates;
     private final SnapshotOperations snapshots;
     private final Map<String, Sandbox> boxes = new ConcurrentHashMap<>();
-    /** Creates that clone a template hold it shared until their sandbox is listed; deleting a template exclusively. */
-    private final ReadWriteLock templateUse = new ReentrantReadWriteLock();
+    private final TemplateCatalog templates;
 
     private InactivityReaper reaper;
 
@@ -125,18 +119,19 @@ public final class SandboxManager implements AutoCloseable {
         this.images = images;
         this.limits = limits;
         this.store = new SnapshotStore(dataDir.root());
+        this.templates = new TemplateCatalog(store, boxes);
         this.launcher = new VmLauncher(dataDir, slots, network, qemuImg, vmms, readiness, readyTimeout);
         this.cloner = new Cloner(store, vmms, qemuImg);
         Pauser pauser = new Pauser(store);
         TemplateMaker maker = new TemplateMaker(store, qemuImg);
-        this.baseTemplates = new BaseTemplates(store, launcher, pauser, maker, this::templateInUse);
+        this.baseTemplates = new BaseTemplates(store, launcher, pauser, maker, templates::inUse);
         this.snapshots = new SnapshotOperations(
                 store, launcher, pauser, new Resumer(store, vmms), maker, initializer, readyTimeout, this);
     }
 
     public SandboxSummary create(SandboxRequest request) {
-        Origin origin = origin(request);
-        Sandbox sandbox = origin.register(request);
+        CreateOrigin origin = CreateOrigin.of(request, store, images, limits, baseTemplates);
+        Sandbox sandbox = register(request, origin);
         synchronized (sandbox.lock()) {
             try {
                 VmRun run = origin.template() == null
@@ -164,46 +159,9 @@ public final class SandboxManager implements AutoCloseable {
         }
     }
 
-    /** What a create starts from: a snapshot template to clone, or an image to cold-boot. */
-    private record Origin(
-            SandboxManager manager, String template, GuestImage image, int vcpus, int memoryMb, String trustedToken) {
-        Sandbox register(SandboxRequest request) {
-            return manager.register(request, this);
-        }
-
-        String describe() {
-            return template == null ? "cold boot of " + image.dir() : "clone of " + template;
-        }
-    }
-
-    /** A caller's template, else the image's base template, else (if making that failed) a cold boot. */
-    private Origin origin(SandboxRequest request) {
-        Optional<Snapshot> template = store.template(request.template());
-        if (template.isPresent()) {
-            var meta = template.get().meta();
-            limits.check(reshaped(request, meta.vcpus(), meta.memoryMib()));
-            String token = meta.attributes().getOrDefault(Sandbox.ATTR_TOKEN, "");
-            return new Origin(this, request.template(), null, meta.vcpus(), meta.memoryMib(), token);
-        }
-        limits.check(request);
-        GuestImage image = images.resolve(request.template());
-        String base = null;
-        try {
-            base = baseTemplates.ensure(image, request.vcpus(), request.memoryMb());
-        } catch (RuntimeException e) {
-            log.warn("making the base template of {} failed, cold-booting instead: {}", image.dir(), e.getMessage());
-        }
-        return new Origin(this, base, image, request.vcpus(), request.memoryMb(), "");
-    }
-
-    private static SandboxRequest reshaped(SandboxRequest request, int vcpus, int memoryMb) {
-        return new SandboxRequest(
-                request.sandboxId(), request.template(), vcpus, memoryMb, request.timeoutSec(), request.envVars());
-    }
-
-    private Sandbox register(SandboxRequest request, Origin origin) {
+    private Sandbox register(SandboxRequest request, CreateOrigin origin) {
         Sandbox sandbox = Sandbox.starting(request, origin.template(), origin.vcpus(), origin.memoryMb());
-        templateUse.readLock().lock();
+        templates.sharedUse().lock();
         try {
             if (origin.template() != null && store.template(origin.template()).isEmpty()) {
                 throw new HostAgentException(
@@ -214,12 +172,12 @@ public final class SandboxManager implements AutoCloseable {
                         ErrorCode.ALREADY_EXISTS, "sandbox " + request.sandboxId() + " already exists");
             }
         } finally {
-            templateUse.readLock().unlock();
+            templates.sharedUse().unlock();
         }
         return sandbox;
     }
 
-    private void initialize(Sandbox sandbox, Origin origin, Map<String, String> envVars) {
+    private void initialize(Sandbox sandbox, CreateOrigin origin, Map<String, String> envVars) {
         GuestEndpoint guest = endpoint(sandbox);
         if (origin.template() == null) {
             initializer.initialize(guest, envVars, readyTimeout);
@@ -322,19 +280,7 @@ public final class SandboxManager implements AutoCloseable {
      * An unknown name is not an error.
      */
     public void deleteSnapshot(String name) {
-        SnapshotOperations.checkTemplateName(name, "deleting template");
-        templateUse.writeLock().lock();
-        try {
-            List<String> dependents = dependentsOf(name);
-            if (!dependents.isEmpty()) {
-                throw new HostAgentException(
-                        ErrorCode.FAILED_PRECONDITION,
-                        "deleting template %s: %s depend on it; destroy them first".formatted(name, dependents));
-            }
-            store.deleteTemplate(name);
-        } finally {
-            templateUse.writeLock().unlock();
-        }
+        templates.delete(name);
     }
 
     /** Ids of the sandboxes the inactivity reaper paused since the last call; each id is reported once. */
@@ -417,24 +363,6 @@ public final class SandboxManager implements AutoCloseable {
 
     static GuestEndpoint endpoint(Sandbox sandbox) {
         return new GuestEndpoint(sandbox.id(), sandbox.slot().hostIp(), sandbox.accessToken());
-    }
-
-    /** Sandboxes cloned from {@code template} and templates made from such sandboxes. */
-    private List<String> dependentsOf(String template) {
-        List<String> dependents = new ArrayList<>();
-        boxes.values().stream()
-                .filter(s -> template.equals(s.clonedFrom()))
-                .forEach(s -> dependents.add("sandbox " + s.id()));
-        for (String other : store.templateNames()) {
-            store.template(other)
-                    .filter(t -> template.equals(t.meta().attributes().get(Sandbox.ATTR_CLONED_FROM)))
-                    .ifPresent(t -> dependents.add("template " + other));
-        }
-        return dependents;
-    }
-
-    private boolean templateInUse(String template) {
-        return !dependentsOf(template).isEmpty();
     }
 
     /** Every VMM a sandbox runs on (the first, and any a resume starts) is watched, so a crash is noticed. */

@@ -91,6 +91,18 @@ class RealPauseResumeTest {
     }
 
     @Test
+    void aSandboxCreatedAtTheAddressOfADestroyedOneIsReachedThroughTheSameClients() {
+        SandboxSummary first = manager.create(new SandboxRequest("sb-addr0001", "base", 1, 512, 0));
+        assertThat(sh(first.sandboxId(), "echo first")).isEqualTo("first");
+        manager.destroy(first.sandboxId());
+
+        SandboxSummary second = manager.create(new SandboxRequest("sb-addr0002", "base", 1, 512, 0));
+
+        assertThat(second.hostIp()).as("the freed slot is reused").isEqualTo(first.hostIp());
+        assertThat(sh(second.sandboxId(), "echo second")).isEqualTo("second");
+    }
+
+    @Test
     void anIdleSandboxIsPausedAfterItsTimeoutAndReportedOnceAsAutoPaused() {
         manager.startInactivityReaper(Duration.ofSeconds(1));
         SandboxSummary created = manager.create(new SandboxRequest("sb-idle0001", "base", 1, 512, 3));
