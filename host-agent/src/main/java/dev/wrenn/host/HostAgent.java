@@ -117,7 +117,11 @@ public final class HostAgent {
             return;
         }
         stopped = true;
-        log.info("host agent stopping: destroying its running sandboxes");
+        log.info(
+                "host agent stopping: destroying {} sandboxes (paused ones stay on disk)",
+                manager.list().stream()
+                        .filter(s -> s.state() != dev.wrenn.host.sandbox.VmState.PAUSED)
+                        .count());
         server.shutdown();
         try {
             if (!server.awaitTermination(DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
