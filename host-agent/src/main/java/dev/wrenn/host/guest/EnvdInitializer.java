@@ -38,6 +38,17 @@ public final class EnvdInitializer implements GuestInitializer {
         send(new GuestEndpoint(guest.sandboxId(), guest.hostIp(), trustedToken), guest, envVars, timeout);
     }
 
+    @Override
+    public void warmUp(GuestEndpoint guest, Duration timeout) {
+        ExecResult result = clients.forGuest(guest).run(ProcessSpec.of("/bin/true"), timeout, 1024);
+        if (result.exitCode() != 0) {
+            throw new HostAgentException(
+                    ErrorCode.INTERNAL,
+                    "warming up the guest agent in sandbox %s: /bin/true exited with %d"
+                            .formatted(guest.sandboxId(), result.exitCode()));
+        }
+    }
+
     private void send(GuestEndpoint via, GuestEndpoint guest, Map<String, String> envVars, Duration timeout) {
         byte[] seed = new byte[SEED_BYTES];
         RANDOM.nextBytes(seed);

@@ -21,4 +21,10 @@ public interface GuestInitializer {
     default void reinitialize(GuestEndpoint guest, String trustedToken, Map<String, String> envVars, Duration timeout) {
         initialize(guest, envVars, timeout);
     }
+
+    /**
+     * Runs the guest agent's usual first requests once (a process start), so that a template snapshotted right after
+     * does not make every clone pay for loading and interpreting that code in its guest for the first time.
+     */
+    default void warmUp(GuestEndpoint guest, Duration timeout) {}
 }

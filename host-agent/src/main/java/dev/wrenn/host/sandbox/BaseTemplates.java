@@ -1,19 +1,25 @@
 package dev.wrenn.host.sandbox;
 
+import dev.wrenn.host.guest.GuestEndpoint;
+import dev.wrenn.host.guest.GuestInitializer;
 import dev.wrenn.host.image.GuestImage;
 import dev.wrenn.host.snapshot.Pauser;
 import dev.wrenn.host.snapshot.SnapshotStore;
 import dev.wrenn.host.snapshot.TemplateMaker;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's own templates behind a plain {@code base} create: a freshly booted, idle, not yet initialized guest of
- * one image version and one shape, snapshotted once, named {@code _base-<image version>-<vcpus>c<memory>m}. A
+ * The agent's own templates behind a plain {@code base} create: a freshly booted, idle guest of one image version and
+ * one shape, snapshotted once, named {@code _base-<image version>-<vcpus>c<memory>m}. Before the snapshot its guest
+ * agent is initialized (with a token of the template's own, which clones' /init presents) and runs one process:
+ * otherwise every clone would load and interpret that code for the first time, which costs seconds under TCG. A
  * {@code base} create clones it (a restore) instead of cold-booting; the first create of a version and shape boots
  * and snapshots it first. A rebuilt image is a new version and gets new ones; those of older versions are deleted
  * once no sandbox or template depends on them. Callers cannot name these templates: their names start with an
@@ -27,15 +33,25 @@ final class BaseTemplates {
     private final VmLauncher launcher;
     private final Pauser pauser;
     private final TemplateMaker maker;
+    private final GuestInitializer initializer;
+    private final Duration readyTimeout;
     private final Predicate<String> inUse;
 
     /** @param inUse whether a sandbox or template depends on the named template */
     BaseTemplates(
-            SnapshotStore store, VmLauncher launcher, Pauser pauser, TemplateMaker maker, Predicate<String> inUse) {
+            SnapshotStore store,
+            VmLauncher launcher,
+            Pauser pauser,
+            TemplateMaker maker,
+            GuestInitializer initializer,
+            Duration readyTimeout,
+            Predicate<String> inUse) {
         this.store = store;
         this.launcher = launcher;
         this.pauser = pauser;
         this.maker = maker;
+        this.initializer = initializer;
+        this.readyTimeout = readyTimeout;
         this.inUse = inUse;
     }
 
@@ -66,7 +82,11 @@ final class BaseTemplates {
         long started = System.nanoTime();
         VmRun run = launcher.coldBoot(name, image, vcpus, memoryMb);
         try {
-            pauser.pause(name, run.vmm(), run.spec());
+            String token = Sandbox.newToken();
+            GuestEndpoint guest = new GuestEndpoint(name, run.slot().hostIp(), token);
+            initializer.initialize(guest, Map.of(), readyTimeout);
+            initializer.warmUp(guest, readyTimeout);
+            pauser.pause(name, run.vmm(), run.spec(), Map.of(Sandbox.ATTR_TOKEN, token));
             maker.promote(name, name);
         } finally {
             run.cleanup().unwind();

@@ -32,13 +32,16 @@ record CreateOrigin(String template, GuestImage image, int vcpus, int memoryMb, 
         }
         limits.check(request);
         GuestImage image = images.resolve(request.template());
-        String base = null;
         try {
-            base = baseTemplates.ensure(image, request.vcpus(), request.memoryMb());
+            String base = baseTemplates.ensure(image, request.vcpus(), request.memoryMb());
+            String token = store.template(base)
+                    .map(t -> t.meta().attributes().getOrDefault(Sandbox.ATTR_TOKEN, ""))
+                    .orElse("");
+            return new CreateOrigin(base, image, request.vcpus(), request.memoryMb(), token);
         } catch (RuntimeException e) {
             log.warn("making the base template of {} failed, cold-booting instead: {}", image.dir(), e.getMessage());
+            return new CreateOrigin(null, image, request.vcpus(), request.memoryMb(), "");
         }
-        return new CreateOrigin(base, image, request.vcpus(), request.memoryMb(), "");
     }
 
     String describe() {

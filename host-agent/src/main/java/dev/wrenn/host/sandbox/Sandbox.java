@@ -199,7 +199,7 @@ final class Sandbox {
                 clonedFrom == null ? "" : clonedFrom);
     }
 
-    private static String newToken() {
+    static String newToken() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);

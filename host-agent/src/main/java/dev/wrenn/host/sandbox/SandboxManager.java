@@ -124,7 +124,8 @@ public final class SandboxManager implements AutoCloseable {
         this.cloner = new Cloner(store, vmms, qemuImg);
         Pauser pauser = new Pauser(store);
         TemplateMaker maker = new TemplateMaker(store, qemuImg);
-        this.baseTemplates = new BaseTemplates(store, launcher, pauser, maker, templates::inUse);
+        this.baseTemplates =
+                new BaseTemplates(store, launcher, pauser, maker, initializer, readyTimeout, templates::inUse);
         this.snapshots = new SnapshotOperations(
                 store, launcher, pauser, new Resumer(store, vmms), maker, initializer, readyTimeout, this);
     }

@@ -96,15 +96,24 @@ final class VmLauncher {
     private VmRun launch(String name, Function<VmPlacement, RestoredVm> start) {
         CleanupStack cleanup = new CleanupStack(name);
         try {
+            long t0 = System.nanoTime();
             Slot slot = slots.allocate();
             cleanup.push("release slot " + slot.index(), () -> slots.release(slot));
             network.setUp(slot);
             cleanup.push("network of slot " + slot.index(), () -> network.tearDown(slot));
             Path dir = createDirectory(name);
             cleanup.push("files " + dir, () -> Sweeper.deleteTree(dir));
+            long t1 = System.nanoTime();
             RestoredVm vm = start.apply(new VmPlacement(name, dir, slot.netns(), Slot.TAP_NAME));
             cleanup.push("VMM of " + name, () -> vm.vm().stop(STOP_GRACE));
+            long t2 = System.nanoTime();
             awaitGuest(name, slot, vm.vm());
+            log.debug(
+                    "sandbox {} launched: network {} ms, VMM {} ms, guest agent answering {} ms",
+                    name,
+                    (t1 - t0) / 1_000_000,
+                    (t2 - t1) / 1_000_000,
+                    (System.nanoTime() - t2) / 1_000_000);
             return new VmRun(slot, vm.vm(), vm.spec(), cleanup);
         } catch (RuntimeException e) {
             cleanup.unwind();
