@@ -1,5 +1,6 @@
 package dev.wrenn.control.api;
 
+import dev.wrenn.control.auth.ApiKeyFormat;
 import dev.wrenn.control.auth.JwtService;
 import dev.wrenn.control.auth.UserClaims;
 import dev.wrenn.control.error.ApiException;
@@ -44,6 +45,29 @@ public final class Authenticator {
     /** The caller of a request that takes an API key or a user token, e.g. for a WebSocket upgrade handler. */
     public Principal apiKeyOrJwtCaller(Context ctx) {
         return fromKeyOrBearer(ctx);
+    }
+
+    /** Whether the request carries credentials in headers (a WebSocket from a browser cannot, and sends a frame). */
+    public boolean hasCredentialHeaders(Context ctx) {
+        return ctx.header(API_KEY_HEADER) != null || ctx.header("Authorization") != null;
+    }
+
+    /**
+     * The caller behind a bare credential, as a WebSocket's first frame {@code {"type":"auth","token":...}} carries
+     * it: an API key (recognised by its prefix) or a user token.
+     */
+    public Principal callerFromToken(String token) {
+        if (token == null || token.isBlank()) {
+            throw ApiException.unauthorized("an API key or a user token is required");
+        }
+        String credential = token.strip();
+        if (credential.startsWith(ApiKeyFormat.PREFIX)) {
+            return apiKeys.authenticate(credential)
+                    .map(owner -> Principal.ofApiKey(owner.teamId()))
+                    .orElseThrow(() -> ApiException.unauthorized(INVALID_API_KEY));
+        }
+        UserClaims claims = tokens.verify(credential);
+        return Principal.ofUser(claims.userId(), claims.teamId(), claims.email());
     }
 
     private Principal fromKeyOrBearer(Context ctx) {

@@ -10,6 +10,7 @@ import dev.wrenn.control.db.Database;
 import dev.wrenn.control.testing.FakeHostAgent;
 import dev.wrenn.control.testing.TestServer;
 import io.javalin.Javalin;
+import io.javalin.websocket.WsHandlerType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -43,12 +44,39 @@ class OpenApiSpecTest {
                 }));
     }
 
+    @Test
+    void theWebSocketRoutesAreExactlyTheOperationsMarkedAsWebSockets(@TempDir Path dir) throws IOException {
+        try (Database database = Database.open(new DatabaseSettings.Sqlite(dir.resolve("wrenn.db")))) {
+            Javalin app = ControlPlaneApp.create(TestServer.config(dir), database, new FakeHostAgent());
+
+            Set<String> marked = new TreeSet<>();
+            spec().get("paths")
+                    .properties()
+                    .forEach(path -> path.getValue().properties().forEach(operation -> {
+                        if (operation.getValue().path("x-websocket").asBoolean(false)) {
+                            marked.add(operation.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey());
+                        }
+                    }));
+            assertThat(marked).isEqualTo(webSocketRoutes(app)).isNotEmpty();
+        }
+    }
+
+    /** HTTP routes and WebSocket routes; a WebSocket is documented as the GET that asks for the upgrade. */
     private static Set<String> routes(Javalin app) {
         Set<String> routes = new TreeSet<>();
         app.unsafe.internalRouter.allHttpHandlers().stream()
                 .map(parsed -> parsed.endpoint)
                 .filter(endpoint -> endpoint.method.isHttpMethod())
                 .forEach(endpoint -> routes.add(endpoint.method.name() + " " + endpoint.path));
+        routes.addAll(webSocketRoutes(app));
+        return routes;
+    }
+
+    private static Set<String> webSocketRoutes(Javalin app) {
+        Set<String> routes = new TreeSet<>();
+        app.unsafe.internalRouter.allWsHandlers().stream()
+                .filter(entry -> entry.getType() == WsHandlerType.WEBSOCKET)
+                .forEach(entry -> routes.add("GET " + entry.getPath()));
         return routes;
     }
 
