@@ -1,0 +1,68 @@
+package dev.wrenn.control;
+
+import dev.wrenn.control.api.ControlPlaneApp;
+import dev.wrenn.control.config.Config;
+import dev.wrenn.control.db.Database;
+import dev.wrenn.control.hosts.GrpcHostAgentClient;
+import dev.wrenn.control.hosts.HostAgentClient;
+import io.javalin.Javalin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running control plane: the database, the client of the host agent and the HTTP server. Used by
+ * {@code wrenn control-plane} and by {@code wrenn up}, which runs it next to a host agent in the same process.
+ */
+public final class ControlPlane implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+
+    private final Javalin app;
+    private final HostAgentClient hostAgent;
+    private final Database database;
+    private boolean closed;
+
+    private ControlPlane(Javalin app, HostAgentClient hostAgent, Database database) {
+        this.app = app;
+        this.hostAgent = hostAgent;
+        this.database = database;
+    }
+
+    /** Opens (and migrates) the database, connects to the host agent and serves HTTP; fails leaving nothing open. */
+    public static ControlPlane start(Config config) {
+        Database database = Database.open(config.database());
+        HostAgentClient hostAgent = null;
+        try {
+            hostAgent = GrpcHostAgentClient.connect(config.hostAgentAddress());
+            Javalin app = ControlPlaneApp.create(config, database, hostAgent).start(config.listenHost(), config.port());
+            LOG.info("control plane listening on {}:{}", config.listenHost(), app.port());
+            return new ControlPlane(app, hostAgent, database);
+        } catch (RuntimeException e) {
+            if (hostAgent != null) {
+                hostAgent.close();
+            }
+            database.close();
+            throw e;
+        }
+    }
+
+    /** The HTTP port (the one chosen when the config asked for 0). */
+    public int port() {
+        return app.port();
+    }
+
+    /** Stops serving (open terminals are killed), then lets go of the host agent and closes the database. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            app.stop();
+        } finally {
+            hostAgent.close();
+            database.close();
+        }
+        LOG.info("control plane stopped");
+    }
+}
