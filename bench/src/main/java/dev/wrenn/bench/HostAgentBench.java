@@ -50,8 +50,8 @@ public final class HostAgentBench {
     private HostAgentBench(DataDir dataDir) {
         this.dataDir = dataDir;
         this.image = new ImageStore(dataDir.images()).resolve("base");
-        this.accel = new AccelProbe(image.kernel(), dataDir.root(), AccelProbe.DEFAULT_PROBE_TIME)
-                .decide(AccelMode.AUTO);
+        this.accel =
+                new AccelProbe(image.kernel(), dataDir.root(), AccelProbe.DEFAULT_PROBE_TIME).decide(AccelMode.AUTO);
     }
 
     public static void main(String[] args) throws Exception {
@@ -96,20 +96,22 @@ public final class HostAgentBench {
     /** The floor: the same QEMU command line, kernel and initramfs, no disk or network, until /init runs. */
     private void bareBoot(int run) throws Exception {
         Path dir = Files.createTempDirectory("wrenn-bench-bare-");
-        VmSpec spec = new VmSpec("bench-bare-" + run, image.kernel(), image.initramfs(), null, 1, 512, dir, null,
-                null, "");
+        VmSpec spec =
+                new VmSpec("bench-bare-" + run, image.kernel(), image.initramfs(), null, 1, 512, dir, null, null, "");
         QemuMicrovm vm = new QemuMicrovm(spec, accel, tscKhz);
         try (ConsoleMarkers markers = ConsoleMarkers.watch(spec.consoleLog(), List.of(INITRAMFS))) {
             long start = System.nanoTime();
             vm.start();
-            while (!markers.seen(INITRAMFS) && System.nanoTime() - start < Duration.ofSeconds(60).toNanos()) {
+            while (!markers.seen(INITRAMFS)
+                    && System.nanoTime() - start < Duration.ofSeconds(60).toNanos()) {
                 Thread.sleep(1);
             }
             record("floor: bare QEMU boot, same kernel + initramfs (→ /init runs)", markers.at(INITRAMFS) - start);
         } finally {
             vm.stop(Duration.ofSeconds(2));
             try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -147,16 +149,27 @@ public final class HostAgentBench {
     }
 
     private void print(int runs) {
-        System.out.printf(Locale.ROOT, "%nHost agent, %s, 1 vCPU, 512 MiB, %d runs, load average now %s%n%n",
-                accel, runs, loadAverage());
+        System.out.printf(
+                Locale.ROOT,
+                "%nHost agent, %s, 1 vCPU, 512 MiB, %d runs, load average now %s%n%n",
+                accel,
+                runs,
+                loadAverage());
         System.out.println("| figure | median | min | max |");
         System.out.println("|---|---|---|---|");
         figures.forEach((figure, values) -> {
             List<Double> sorted = values.stream().sorted().toList();
             String unit = figure.endsWith("[MiB]") ? " MiB" : " ms";
-            System.out.printf(Locale.ROOT, "| %s | %.0f%s | %.0f%s | %.0f%s |%n",
-                    figure.replace(" [MiB]", ""), sorted.get(sorted.size() / 2), unit, sorted.getFirst(), unit,
-                    sorted.getLast(), unit);
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %.0f%s | %.0f%s | %.0f%s |%n",
+                    figure.replace(" [MiB]", ""),
+                    sorted.get(sorted.size() / 2),
+                    unit,
+                    sorted.getFirst(),
+                    unit,
+                    sorted.getLast(),
+                    unit);
         });
     }
 

@@ -30,8 +30,7 @@ public final class SlotAllocator {
         if (index > range.last()) {
             throw new HostAgentException(
                     ErrorCode.RESOURCE_EXHAUSTED,
-                    "allocating a network slot: all %d of this host are in use (at most %d sandboxes at once)"
-                            .formatted(range.count(), range.count()));
+                    "allocating a network slot: all %d of this host are in use".formatted(range.count()));
         }
         used.set(index);
         return new Slot(index);

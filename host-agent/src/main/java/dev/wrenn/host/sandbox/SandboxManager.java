@@ -235,6 +235,10 @@ public final class SandboxManager implements AutoCloseable {
     }
 
     private Sandbox register(SandboxRequest request) {
+        if (boxes.containsKey(request.sandboxId())) { // before taking a slot: a duplicate is not a full host
+            throw new HostAgentException(
+                    ErrorCode.ALREADY_EXISTS, "sandbox " + request.sandboxId() + " already exists");
+        }
         CleanupStack cleanup = new CleanupStack(request.sandboxId());
         Slot slot = slots.allocate();
         Sandbox sandbox = new Sandbox(request, slot, cleanup);

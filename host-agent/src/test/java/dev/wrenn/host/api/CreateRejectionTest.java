@@ -3,6 +3,7 @@ package dev.wrenn.host.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wrenn.host.net.Slot;
 import dev.wrenn.host.net.SlotAllocator;
 import dev.wrenn.host.net.SlotRange;
 import dev.wrenn.host.sandbox.DataDir;
@@ -118,7 +119,8 @@ class CreateRejectionTest {
         SandboxInfo info = agent.getSandbox(
                 GetSandboxRequest.newBuilder().setSandboxId("sb-rej00003").build());
 
-        assertThat(created.getHostIp()).isEqualTo("10.11.0." + ONE_SLOT.first());
+        assertThat(created.getHostIp())
+                .isEqualTo(new Slot(ONE_SLOT.first()).hostIp().toString());
         assertThat(info.getVcpus())
                 .as("proto3 cannot tell 0 from unset: 0 means the default")
                 .isEqualTo(1);

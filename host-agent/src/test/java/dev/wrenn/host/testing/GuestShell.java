@@ -25,6 +25,7 @@ import java.util.Map;
  */
 public final class GuestShell {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     /** What the command printed and how it ended. */
     public record Result(int exitCode, String stdout, String stderr) {}
@@ -41,12 +42,12 @@ public final class GuestShell {
                 .timeout(Duration.ofSeconds(60))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(envelope(body)))
                 .build();
-        try (HttpClient client = HttpClient.newHttpClient()) {
-            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream stream = response.body()) {
             if (response.statusCode() != 200) {
                 throw new IOException("process.Process/Start answered HTTP " + response.statusCode());
             }
-            return read(response.body());
+            return read(stream);
         }
     }
 
@@ -58,31 +59,33 @@ public final class GuestShell {
                 .array();
     }
 
+    /** Reads every envelope up to the end-stream one, so the exchange completes. */
     private static Result read(InputStream body) throws IOException {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         DataInputStream in = new DataInputStream(body);
+        JsonNode end = null;
         while (true) {
             int flags;
             try {
                 flags = in.readUnsignedByte();
             } catch (EOFException e) {
-                throw new IOException("stream ended without an end event");
+                throw new IOException("process stream ended without its end-stream message");
             }
-            byte[] message = in.readNBytes(in.readInt());
-            JsonNode node = JSON.readTree(message);
+            JsonNode node = JSON.readTree(in.readNBytes(in.readInt()));
             if ((flags & 0x02) != 0) {
-                throw new IOException("stream ended without an end event: " + node);
+                if (end == null) {
+                    throw new IOException("process stream ended without an end event: " + node);
+                }
+                return new Result(
+                        end.path("exitCode").asInt(0),
+                        stdout.toString(StandardCharsets.UTF_8),
+                        stderr.toString(StandardCharsets.UTF_8));
             }
             JsonNode event = node.path("event");
             append(stdout, event.path("data").path("stdout"));
             append(stderr, event.path("data").path("stderr"));
-            if (event.has("end")) {
-                return new Result(
-                        event.path("end").path("exitCode").asInt(0),
-                        stdout.toString(StandardCharsets.UTF_8),
-                        stderr.toString(StandardCharsets.UTF_8));
-            }
+            end = event.has("end") ? event.path("end") : end;
         }
     }
 

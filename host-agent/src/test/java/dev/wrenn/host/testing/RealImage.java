@@ -16,13 +16,23 @@ import java.time.Duration;
  * that cannot run fails the test with the build's own message: this tier is never skipped.
  */
 public final class RealImage {
-    public static final Path DATA_DIR = Path.of("/var/lib/wrenn-test");
+    /**
+     * Shared by every checkout on the machine unless {@code WRENN_TEST_DATA_DIR} says otherwise: checkouts testing
+     * at the same time must each set their own (and {@code WRENN_TEST_FIRST_SLOT}), since a test's start sweep
+     * reclaims every VM of its data directory and slot range.
+     */
+    public static final Path DATA_DIR = Path.of(env("WRENN_TEST_DATA_DIR", "/var/lib/wrenn-test"));
     /** Slots the real-VM tests use, away from slot 1 where other fixtures and a developer's agent start. */
-    public static final SlotRange SLOTS = new SlotRange(200, 4);
+    public static final SlotRange SLOTS = new SlotRange(Integer.parseInt(env("WRENN_TEST_FIRST_SLOT", "200")), 4);
 
     private static boolean built;
 
     private RealImage() {}
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
 
     /** The test data directory with a current image, building the guest agent and the image when needed. */
     public static synchronized DataDir dataDir() {
