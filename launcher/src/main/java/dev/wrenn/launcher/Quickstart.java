@@ -2,7 +2,7 @@ package dev.wrenn.launcher;
 
 /**
  * What {@code wrenn up} prints once it serves: where to go, and an example to paste into another terminal that
- * signs up (or logs in, on a second run), makes an API key, creates a sandbox, runs a command in it and destroys it.
+ * signs up (or, when the account exists, logs in; the failed signup is silent), makes an API key, creates a sandbox, runs a command in it and destroys it.
  * It needs only a shell, curl and sed. build/up-smoke.sh runs these exact lines against a real {@code wrenn up}.
  */
 final class Quickstart {
@@ -30,7 +30,7 @@ final class Quickstart {
         return """
                 WRENN=%s
                 ME='{"email":"me@example.com","password":"change-me-please"}'
-                TOKEN=$( (curl -sSf $WRENN/v1/auth/signup -H 'Content-Type: application/json' -d "$ME" \\
+                TOKEN=$( (curl -sf $WRENN/v1/auth/signup -H 'Content-Type: application/json' -d "$ME" \\
                   || curl -sSf $WRENN/v1/auth/login -H 'Content-Type: application/json' -d "$ME") \\
                   | sed -n 's/.*"token":"\\([^"]*\\)".*/\\1/p')
                 KEY=$(curl -sSf $WRENN/v1/api-keys -H "Authorization: Bearer $TOKEN" \\
