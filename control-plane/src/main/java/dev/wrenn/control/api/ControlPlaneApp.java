@@ -7,11 +7,19 @@ import dev.wrenn.control.console.ConsoleFeatures;
 import dev.wrenn.control.db.AccountRepository;
 import dev.wrenn.control.db.ApiKeyRepository;
 import dev.wrenn.control.db.Database;
+import dev.wrenn.control.db.SandboxRepository;
+import dev.wrenn.control.db.TemplateRepository;
+import dev.wrenn.control.exec.ExecRoutes;
+import dev.wrenn.control.exec.ExecStreamSocket;
+import dev.wrenn.control.files.FileRoutes;
 import dev.wrenn.control.hosts.HostAgentClient;
+import dev.wrenn.control.sandboxes.SandboxRoutes;
+import dev.wrenn.control.sandboxes.SandboxService;
 import dev.wrenn.control.service.AccountService;
 import dev.wrenn.control.service.ApiKeyService;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -43,12 +51,13 @@ public final class ControlPlaneApp {
         RequestMetrics requestMetrics = new RequestMetrics(registry);
         return Javalin.create(javalin -> {
             configureServer(javalin);
-            ConsoleFeatures.register(javalin, components.auth(), database, hostAgent, clock);
+            ConsoleFeatures.register(javalin, components.auth(), components.sandboxes(), hostAgent);
             javalin.requestLogger.http(requestMetrics::record);
             ErrorResponses.register(javalin.routes);
             new SystemRoutes(database, registry).register(javalin.routes);
             new AuthRoutes(components.accounts(), components.auth()).register(javalin.routes);
             new ApiKeyRoutes(components.apiKeys(), components.auth()).register(javalin.routes);
+            components.registerSandboxRoutes(javalin.routes, config);
         });
     }
 
@@ -65,13 +74,28 @@ public final class ControlPlaneApp {
     }
 
     /** The services behind the routes, built once per app. */
-    record Components(AccountService accounts, ApiKeyService apiKeys, Authenticator auth, HostAgentClient hostAgent) {
+    record Components(
+            AccountService accounts,
+            ApiKeyService apiKeys,
+            Authenticator auth,
+            HostAgentClient hostAgent,
+            SandboxService sandboxes) {
         static Components wire(Config config, Database database, HostAgentClient hostAgent, Clock clock) {
             JwtService tokens = new JwtService(config.jwtSecret(), clock);
             ApiKeyService apiKeys = new ApiKeyService(new ApiKeyRepository(database), clock);
             AccountService accounts = new AccountService(
                     new AccountRepository(database), new PasswordHasher(config.bcryptCost()), tokens, clock);
-            return new Components(accounts, apiKeys, new Authenticator(tokens, apiKeys), hostAgent);
+            SandboxService sandboxes = new SandboxService(
+                    new SandboxRepository(database), new TemplateRepository(database), hostAgent, clock);
+            return new Components(accounts, apiKeys, new Authenticator(tokens, apiKeys), hostAgent, sandboxes);
+        }
+
+        /** Sandboxes, exec (request and WebSocket) and files. */
+        void registerSandboxRoutes(RoutesConfig routes, Config config) {
+            new SandboxRoutes(sandboxes, hostAgent, auth).register(routes);
+            new ExecRoutes(sandboxes, hostAgent, auth).register(routes);
+            new ExecStreamSocket(auth, sandboxes, hostAgent).register(routes);
+            new FileRoutes(sandboxes, hostAgent, auth, config.maxUploadBytes()).register(routes);
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.wrenn.control.api.Principal;
 import dev.wrenn.control.db.Sandbox;
 import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.hosts.HostAgentClient;
+import dev.wrenn.control.sandboxes.SandboxService;
 import dev.wrenn.protocol.hostagent.v1.DirEntry;
 import dev.wrenn.protocol.hostagent.v1.GetMetricsResponse;
 import dev.wrenn.protocol.hostagent.v1.ListDirRequest;
@@ -20,11 +21,11 @@ import java.util.List;
 public final class InspectRoutes {
     static final int MAX_DEPTH = 10;
 
-    private final RunningSandboxes sandboxes;
+    private final SandboxService sandboxes;
     private final HostAgentClient hostAgent;
     private final Authenticator auth;
 
-    public InspectRoutes(RunningSandboxes sandboxes, HostAgentClient hostAgent, Authenticator auth) {
+    public InspectRoutes(SandboxService sandboxes, HostAgentClient hostAgent, Authenticator auth) {
         this.sandboxes = sandboxes;
         this.hostAgent = hostAgent;
         this.auth = auth;
@@ -36,7 +37,7 @@ public final class InspectRoutes {
     }
 
     private void list(Context ctx, Principal caller) {
-        Sandbox sandbox = sandboxes.require(caller.teamId(), ctx.pathParam("id"));
+        Sandbox sandbox = sandboxes.requireRunning(caller.teamId(), ctx.pathParam("id"));
         String path = ctx.queryParam("path") == null ? "" : ctx.queryParam("path");
         if (path.indexOf('\0') >= 0) {
             throw ApiException.invalid("path must not contain a NUL byte");
@@ -56,7 +57,7 @@ public final class InspectRoutes {
     }
 
     private void metrics(Context ctx, Principal caller) {
-        Sandbox sandbox = sandboxes.require(caller.teamId(), ctx.pathParam("id"));
+        Sandbox sandbox = sandboxes.requireRunning(caller.teamId(), ctx.pathParam("id"));
         ctx.json(List.of(Sample.of(hostAgent.getMetrics(sandbox.id()))));
     }
 

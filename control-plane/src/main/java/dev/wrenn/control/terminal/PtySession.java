@@ -6,7 +6,7 @@ import dev.wrenn.control.db.Sandbox;
 import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.error.ErrorCode;
 import dev.wrenn.control.hosts.HostAgentClient;
-import dev.wrenn.control.inspect.RunningSandboxes;
+import dev.wrenn.control.sandboxes.SandboxService;
 import dev.wrenn.control.terminal.PtyFrames.ClientFrame;
 import dev.wrenn.control.terminal.PtyFrames.ServerFrame;
 import dev.wrenn.protocol.hostagent.v1.PtyStartRequest;
@@ -45,7 +45,7 @@ final class PtySession {
     private final Session session;
     private final String sandboxId;
     private final Authenticator auth;
-    private final RunningSandboxes sandboxes;
+    private final SandboxService sandboxes;
     private final HostAgentClient hostAgent;
     private final Object sendLock = new Object();
     private Phase phase;
@@ -59,7 +59,7 @@ final class PtySession {
             String sandboxId,
             Principal authenticated,
             Authenticator auth,
-            RunningSandboxes sandboxes,
+            SandboxService sandboxes,
             HostAgentClient hostAgent) {
         this.session = session;
         this.sandboxId = sandboxId;
@@ -103,7 +103,7 @@ final class PtySession {
                     "authenticate first: send {\"type\":\"auth\",\"token\":\"<API key or user token>\"}");
         }
         Principal who = auth.callerFromToken(frame.token());
-        sandboxes.require(who.teamId(), sandboxId);
+        sandboxes.requireRunning(who.teamId(), sandboxId);
         synchronized (this) {
             caller = who;
             phase = Phase.AWAIT_START;
@@ -114,7 +114,7 @@ final class PtySession {
         if (!frame.type().equals("start")) {
             throw ApiException.invalid("the terminal is not started yet: send {\"type\":\"start\",\"cols\",\"rows\"}");
         }
-        Sandbox running = sandboxes.require(caller.teamId(), sandboxId);
+        Sandbox running = sandboxes.requireRunning(caller.teamId(), sandboxId);
         Stream<PtyStartResponse> stream = hostAgent.ptyStart(PtyStartRequest.newBuilder()
                 .setSandboxId(running.id())
                 .setCmd(SHELL)

@@ -3,7 +3,7 @@ package dev.wrenn.control.terminal;
 import dev.wrenn.control.api.Authenticator;
 import dev.wrenn.control.api.Principal;
 import dev.wrenn.control.hosts.HostAgentClient;
-import dev.wrenn.control.inspect.RunningSandboxes;
+import dev.wrenn.control.sandboxes.SandboxService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.websocket.WsConfig;
@@ -26,11 +26,11 @@ public final class PtySocket {
     private static final String CALLER = "wrenn.pty.caller";
 
     private final Authenticator auth;
-    private final RunningSandboxes sandboxes;
+    private final SandboxService sandboxes;
     private final HostAgentClient hostAgent;
     private final Map<String, PtySession> sessions = new ConcurrentHashMap<>();
 
-    public PtySocket(Authenticator auth, RunningSandboxes sandboxes, HostAgentClient hostAgent) {
+    public PtySocket(Authenticator auth, SandboxService sandboxes, HostAgentClient hostAgent) {
         this.auth = auth;
         this.sandboxes = sandboxes;
         this.hostAgent = hostAgent;
@@ -50,7 +50,7 @@ public final class PtySocket {
     private void beforeUpgrade(Context ctx) {
         if (auth.hasCredentialHeaders(ctx)) {
             Principal caller = auth.apiKeyOrJwtCaller(ctx);
-            sandboxes.require(caller.teamId(), ctx.pathParam("id"));
+            sandboxes.requireRunning(caller.teamId(), ctx.pathParam("id"));
             ctx.attribute(CALLER, caller);
         }
     }

@@ -6,6 +6,7 @@ import dev.wrenn.control.api.ControlPlaneApp;
 import dev.wrenn.control.config.Config;
 import dev.wrenn.control.config.DatabaseSettings;
 import dev.wrenn.control.db.Database;
+import dev.wrenn.control.hosts.HostAgentClient;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,11 +23,11 @@ public final class TestServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Javalin app;
-    private final FakeHostAgent hostAgent;
+    private final HostAgentClient hostAgent;
     private final HttpClient http;
     private final URI base;
 
-    private TestServer(Javalin app, FakeHostAgent hostAgent) {
+    private TestServer(Javalin app, HostAgentClient hostAgent) {
         this.app = app;
         this.hostAgent = hostAgent;
         this.http =
@@ -35,13 +36,21 @@ public final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(Database database, Path dataDir) {
-        FakeHostAgent hostAgent = new FakeHostAgent();
+        return start(database, new FakeHostAgent(), config(dataDir));
+    }
+
+    /** The app over {@code database} with the given host agent (a fake, or a client of a real one) and config. */
+    public static TestServer start(Database database, HostAgentClient hostAgent, Config config) {
         return new TestServer(
-                ControlPlaneApp.create(config(dataDir), database, hostAgent).start("127.0.0.1", 0), hostAgent);
+                ControlPlaneApp.create(config, database, hostAgent).start("127.0.0.1", 0), hostAgent);
     }
 
     /** The config API tests run with: bcrypt at its lowest cost, a fixed JWT secret. */
     public static Config config(Path dataDir) {
+        return config(dataDir, Config.DEFAULT_MAX_UPLOAD_BYTES);
+    }
+
+    public static Config config(Path dataDir, long maxUploadBytes) {
         return new Config(
                 dataDir,
                 "127.0.0.1",
@@ -49,7 +58,7 @@ public final class TestServer implements AutoCloseable {
                 new DatabaseSettings.Sqlite(dataDir.resolve("unused.db")),
                 JWT_SECRET,
                 "127.0.0.1:1",
-                Config.DEFAULT_MAX_UPLOAD_BYTES,
+                maxUploadBytes,
                 4);
     }
 
@@ -57,7 +66,7 @@ public final class TestServer implements AutoCloseable {
         return app;
     }
 
-    public FakeHostAgent hostAgent() {
+    public HostAgentClient hostAgent() {
         return hostAgent;
     }
 
@@ -71,6 +80,60 @@ public final class TestServer implements AutoCloseable {
 
     public Reply post(String path, String body, String... headers) {
         return send("POST", path, body, headers);
+    }
+
+    /** A POST whose body is raw bytes with the given content type. */
+    public Reply postBytes(String path, byte[] body, String contentType, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("Content-Type", contentType);
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return exchange(request.build(), "POST " + path);
+    }
+
+    /** Like {@link #post} but keeps the answer's bytes (for file downloads). */
+    public BinaryReply postForBytes(String path, String body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        try {
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new BinaryReply(
+                    response.statusCode(),
+                    response.body(),
+                    response.headers().firstValue("Content-Type").orElse(""));
+        } catch (IOException e) {
+            throw new UncheckedIOException("POST " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("POST " + path + " interrupted", e);
+        }
+    }
+
+    public HttpClient http() {
+        return http;
+    }
+
+    private Reply exchange(HttpRequest request, String what) {
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Reply(
+                    response.statusCode(),
+                    response.body(),
+                    response.headers().firstValue("Content-Type").orElse(""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(what + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(what + " interrupted", e);
+        }
     }
 
     public Reply delete(String path, String... headers) {
@@ -130,6 +193,13 @@ public final class TestServer implements AutoCloseable {
     public void close() {
         app.stop();
         hostAgent.close();
+    }
+
+    /** An HTTP answer with a binary body. */
+    public record BinaryReply(int status, byte[] body, String contentType) {
+        public Reply asText() {
+            return new Reply(status, new String(body, java.nio.charset.StandardCharsets.UTF_8), contentType);
+        }
     }
 
     /** An HTTP answer. */

@@ -1,0 +1,85 @@
+package dev.wrenn.control.exec;
+
+import dev.wrenn.control.api.Authenticator;
+import dev.wrenn.control.api.JsonBodies;
+import dev.wrenn.control.api.Principal;
+import dev.wrenn.control.db.Sandbox;
+import dev.wrenn.control.error.ApiException;
+import dev.wrenn.control.hosts.HostAgentClient;
+import dev.wrenn.control.sandboxes.SandboxService;
+import dev.wrenn.protocol.hostagent.v1.ExecRequest;
+import dev.wrenn.protocol.hostagent.v1.ExecResponse;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.List;
+
+/** {@code POST /v1/sandboxes/{id}/exec}: runs a command to its end and answers with its whole output. */
+public final class ExecRoutes {
+    /** Longer commands belong on the exec stream, which has no limit. */
+    static final int MAX_TIMEOUT_SEC = 3600;
+
+    private final SandboxService sandboxes;
+    private final HostAgentClient hostAgent;
+    private final Authenticator auth;
+
+    public ExecRoutes(SandboxService sandboxes, HostAgentClient hostAgent, Authenticator auth) {
+        this.sandboxes = sandboxes;
+        this.hostAgent = hostAgent;
+        this.auth = auth;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.post("/v1/sandboxes/{id}/exec", auth.apiKeyOrJwt(this::exec));
+    }
+
+    private void exec(Context ctx, Principal caller) {
+        // The original's order of checks: the sandbox (404, 409) before the body (400).
+        Sandbox sandbox = sandboxes.requireRunning(caller.teamId(), ctx.pathParam("id"));
+        Command command = JsonBodies.read(ctx, Command.class).checked();
+        long started = System.nanoTime();
+        ExecResponse result = hostAgent.exec(ExecRequest.newBuilder()
+                .setSandboxId(sandbox.id())
+                .setCmd(command.cmd())
+                .addAllArgs(command.args() == null ? List.of() : command.args())
+                .setTimeoutSec(command.timeoutSec() == null ? 0 : command.timeoutSec())
+                .build());
+        long durationMs = (System.nanoTime() - started) / 1_000_000;
+        sandboxes.touch(sandbox);
+        ExecOutput output = ExecOutput.of(
+                result.getStdout().toByteArray(), result.getStderr().toByteArray());
+        ctx.json(new ExecResult(
+                sandbox.id(),
+                command.cmd(),
+                output.stdout(),
+                output.stderr(),
+                result.getExitCode(),
+                durationMs,
+                output.encoding()));
+    }
+
+    record Command(String cmd, List<String> args, Integer timeoutSec) {
+        Command checked() {
+            if (cmd == null || cmd.isBlank()) {
+                throw ApiException.invalid("cmd is required");
+            }
+            if (args != null && args.contains(null)) {
+                throw ApiException.invalid("args must be strings, not null");
+            }
+            if (timeoutSec != null && (timeoutSec < 0 || timeoutSec > MAX_TIMEOUT_SEC)) {
+                throw ApiException.invalid(
+                        "timeout_sec must be between 0 and " + MAX_TIMEOUT_SEC + " (got " + timeoutSec + ")");
+            }
+            return this;
+        }
+    }
+
+    /** The answer; {@code duration_ms} is measured here, around the host agent's call. */
+    record ExecResult(
+            String sandboxId,
+            String cmd,
+            String stdout,
+            String stderr,
+            int exitCode,
+            long durationMs,
+            String encoding) {}
+}

@@ -1,0 +1,68 @@
+package dev.wrenn.control.sandboxes;
+
+import dev.wrenn.control.api.Authenticator;
+import dev.wrenn.control.api.JsonBodies;
+import dev.wrenn.control.api.Principal;
+import dev.wrenn.control.db.Sandbox;
+import dev.wrenn.control.hosts.HostAgentClient;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.Map;
+
+/**
+ * {@code POST|GET /v1/sandboxes}, {@code GET|DELETE /v1/sandboxes/{id}} and {@code POST /v1/sandboxes/{id}/ping},
+ * for an API key or a user token, always within the caller's team.
+ */
+public final class SandboxRoutes {
+    private static final CreateRequest EMPTY = new CreateRequest(null, null, null, null, null);
+
+    private final SandboxService sandboxes;
+    private final HostAgentClient hostAgent;
+    private final Authenticator auth;
+
+    public SandboxRoutes(SandboxService sandboxes, HostAgentClient hostAgent, Authenticator auth) {
+        this.sandboxes = sandboxes;
+        this.hostAgent = hostAgent;
+        this.auth = auth;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.post("/v1/sandboxes", auth.apiKeyOrJwt(this::create));
+        routes.get("/v1/sandboxes", auth.apiKeyOrJwt(this::list));
+        routes.get("/v1/sandboxes/{id}", auth.apiKeyOrJwt(this::get));
+        routes.delete("/v1/sandboxes/{id}", auth.apiKeyOrJwt(this::destroy));
+        routes.post("/v1/sandboxes/{id}/ping", auth.apiKeyOrJwt(this::ping));
+    }
+
+    private void create(Context ctx, Principal caller) {
+        CreateRequest body = JsonBodies.readOptional(ctx, CreateRequest.class, EMPTY);
+        SandboxSpec spec =
+                SandboxSpec.of(body.template(), body.vcpus(), body.memoryMb(), body.timeoutSec(), body.metadata());
+        ctx.status(201).json(SandboxView.of(sandboxes.create(caller.teamId(), spec)));
+    }
+
+    private void list(Context ctx, Principal caller) {
+        ctx.json(sandboxes.listLive(caller.teamId()).stream()
+                .map(SandboxView::of)
+                .toList());
+    }
+
+    private void get(Context ctx, Principal caller) {
+        ctx.json(SandboxView.of(sandboxes.get(caller.teamId(), ctx.pathParam("id"))));
+    }
+
+    private void destroy(Context ctx, Principal caller) {
+        sandboxes.destroy(caller.teamId(), ctx.pathParam("id"));
+        ctx.status(204);
+    }
+
+    private void ping(Context ctx, Principal caller) {
+        Sandbox sandbox = sandboxes.requireRunning(caller.teamId(), ctx.pathParam("id"));
+        hostAgent.pingSandbox(sandbox.id());
+        sandboxes.touch(sandbox);
+        ctx.status(204);
+    }
+
+    record CreateRequest(
+            String template, Integer vcpus, Integer memoryMb, Integer timeoutSec, Map<String, String> metadata) {}
+}

@@ -1,0 +1,164 @@
+package dev.wrenn.control.sandboxes;
+
+import dev.wrenn.control.db.Sandbox;
+import dev.wrenn.control.db.SandboxRepository;
+import dev.wrenn.control.db.SandboxStatus;
+import dev.wrenn.control.db.Template;
+import dev.wrenn.control.db.TemplateRepository;
+import dev.wrenn.control.error.ApiException;
+import dev.wrenn.control.error.ErrorCode;
+import dev.wrenn.control.hosts.HostAgentClient;
+import dev.wrenn.control.ids.Ids;
+import dev.wrenn.protocol.hostagent.v1.CreateSandboxRequest;
+import dev.wrenn.protocol.hostagent.v1.CreateSandboxResponse;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A team's sandboxes: create, look up, destroy, and the checks the exec and file routes share. Every status change
+ * is a compare-and-set on the status it was read in ({@link SandboxRepository#updateIfStatus}), so a DELETE racing a
+ * create, or the reconciler racing either, never overwrites the other's outcome.
+ */
+public final class SandboxService {
+    /** Until placement over several hosts exists, every sandbox lives on the one host agent. */
+    public static final String DEFAULT_HOST = "default";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SandboxService.class);
+
+    private final SandboxRepository sandboxes;
+    private final TemplateRepository templates;
+    private final HostAgentClient hostAgent;
+    private final Clock clock;
+
+    public SandboxService(
+            SandboxRepository sandboxes, TemplateRepository templates, HostAgentClient hostAgent, Clock clock) {
+        this.sandboxes = sandboxes;
+        this.templates = templates;
+        this.hostAgent = hostAgent;
+        this.clock = clock;
+    }
+
+    /** Inserts the sandbox as pending, boots it on the host agent, and returns it running (or throws, left in error). */
+    public Sandbox create(String teamId, SandboxSpec requested) {
+        Template own = templates.find(teamId, requested.template()).orElse(null);
+        // A team's snapshot was frozen with its sizes; its files are stored on the host under the template's id.
+        SandboxSpec spec = own == null ? requested : requested.withSizes(own.vcpus(), own.memoryMb());
+        String agentTemplate = own == null ? spec.template() : own.id();
+        Instant now = now();
+        Sandbox pending = new Sandbox(
+                Ids.sandbox(),
+                teamId,
+                DEFAULT_HOST,
+                spec.template(),
+                SandboxStatus.PENDING,
+                spec.vcpus(),
+                spec.memoryMb(),
+                spec.timeoutSec(),
+                "",
+                spec.metadata(),
+                null,
+                now,
+                null,
+                null,
+                now);
+        sandboxes.insert(pending);
+        CreateSandboxResponse booted = boot(pending, agentTemplate);
+        Sandbox running = pending.running(booted.getHostIp(), now());
+        if (!sandboxes.updateIfStatus(running, SandboxStatus.PENDING)) {
+            destroyQuietly(pending.id());
+            throw new ApiException(
+                    ErrorCode.CONFLICT, "sandbox " + pending.id() + " was destroyed while it was being created");
+        }
+        return running;
+    }
+
+    public List<Sandbox> listLive(String teamId) {
+        return sandboxes.listLive(teamId);
+    }
+
+    /** @throws ApiException 404 if the team has no such sandbox (another team's is as unknown as a made-up id) */
+    public Sandbox get(String teamId, String id) {
+        return sandboxes.find(teamId, id).orElseThrow(() -> ApiException.notFound("sandbox " + id + " not found"));
+    }
+
+    /** The sandbox if it is running; 404 if unknown, 409 {@code invalid_state} otherwise. */
+    public Sandbox requireRunning(String teamId, String id) {
+        Sandbox sandbox = get(teamId, id);
+        if (sandbox.status() != SandboxStatus.RUNNING) {
+            throw new ApiException(
+                    ErrorCode.INVALID_STATE,
+                    "sandbox " + id + " is not running (status: "
+                            + sandbox.status().wireName() + ")");
+        }
+        return sandbox;
+    }
+
+    /** Records activity (exec, files, ping) so that idle-time decisions see it. */
+    public void touch(Sandbox sandbox) {
+        sandboxes.touch(sandbox.id(), now());
+    }
+
+    /** Stops the VM (an agent that no longer knows it is fine) and marks the sandbox stopped; idempotent. */
+    public void destroy(String teamId, String id) {
+        Sandbox sandbox = get(teamId, id);
+        if (sandbox.status() == SandboxStatus.STOPPED) {
+            return;
+        }
+        try {
+            hostAgent.destroySandbox(id);
+        } catch (ApiException e) {
+            if (e.code() != ErrorCode.NOT_FOUND) {
+                throw e;
+            }
+        }
+        markStopped(sandbox);
+    }
+
+    /** Retries the compare-and-set until the row is stopped: a create or the reconciler may move it meanwhile. */
+    private void markStopped(Sandbox read) {
+        Sandbox current = read;
+        while (current.status() != SandboxStatus.STOPPED) {
+            if (sandboxes.updateIfStatus(current.withStatus(SandboxStatus.STOPPED, now()), current.status())) {
+                return;
+            }
+            current = sandboxes.find(current.teamId(), current.id()).orElse(null);
+            if (current == null) {
+                return;
+            }
+        }
+    }
+
+    private CreateSandboxResponse boot(Sandbox pending, String agentTemplate) {
+        try {
+            return hostAgent.createSandbox(CreateSandboxRequest.newBuilder()
+                    .setSandboxId(pending.id())
+                    .setTemplate(agentTemplate)
+                    .setVcpus(pending.vcpus())
+                    .setMemoryMb(pending.memoryMb())
+                    .setTimeoutSec(pending.timeoutSec())
+                    .putAllMetadata(pending.metadata())
+                    .build());
+        } catch (RuntimeException e) {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            sandboxes.updateIfStatus(pending.failed(reason, now()), SandboxStatus.PENDING);
+            throw e;
+        }
+    }
+
+    /** Milliseconds, as stored: the answer to a create then equals what a later GET shows. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private void destroyQuietly(String id) {
+        try {
+            hostAgent.destroySandbox(id);
+        } catch (RuntimeException e) {
+            LOG.warn("destroying sandbox {} after its create lost the race to a DELETE failed: {}", id, e.getMessage());
+        }
+    }
+}

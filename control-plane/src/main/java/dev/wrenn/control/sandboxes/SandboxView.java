@@ -1,0 +1,42 @@
+package dev.wrenn.control.sandboxes;
+
+import dev.wrenn.control.db.Sandbox;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A sandbox as the API shows it. Absent values are left out: {@code host_ip} until the VM runs, {@code error} unless
+ * the status is {@code error}.
+ */
+public record SandboxView(
+        String id,
+        String status,
+        String template,
+        int vcpus,
+        int memoryMb,
+        int timeoutSec,
+        String hostIp,
+        Instant createdAt,
+        Instant startedAt,
+        Instant lastActiveAt,
+        Instant lastUpdated,
+        Map<String, String> metadata,
+        String error) {
+
+    public static SandboxView of(Sandbox s) {
+        return new SandboxView(
+                s.id(),
+                s.status().wireName(),
+                s.template(),
+                s.vcpus(),
+                s.memoryMb(),
+                s.timeoutSec(),
+                s.hostIp() == null || s.hostIp().isEmpty() ? null : s.hostIp(),
+                s.createdAt(),
+                s.startedAt(),
+                s.lastActiveAt(),
+                s.lastUpdated(),
+                s.metadata(),
+                s.errorReason());
+    }
+}
