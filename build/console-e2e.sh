@@ -14,7 +14,7 @@ console/build.sh
 up_start
 report="$(mktemp /tmp/wrenn-console-e2e-XXXXXX.txt)"
 status=0
-(cd console && WRENN_URL="$UP_URL" WRENN_TEMPLATE=base npm test) 2>&1 | tee "$report" || status=$?
+(cd console && WRENN_URL="$UP_URL" npm test) 2>&1 | tee "$report" || status=$?
 missing="$(grep -o 'WRENN-E2E-MISSING: .*' "$report" || true)"
 rm -f "$report"
 if [ -n "$missing" ]; then

@@ -8,7 +8,7 @@ import { launchBrowser, screenshot, startServer } from './harness.mjs';
 
 const REAL = Boolean(process.env.WRENN_URL);
 const TIMEOUT = REAL ? 120_000 : 15_000;
-const TEMPLATE = process.env.WRENN_TEMPLATE ?? 'minimal';
+const TEMPLATE = process.env.WRENN_TEMPLATE ?? 'base';
 const RUN = Date.now().toString(36) + Math.random().toString(36).slice(2, 6);
 const EMAIL = `console-e2e-${RUN}@example.test`;
 const PASSWORD = `pw-${RUN}-secret`;
