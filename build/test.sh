@@ -98,4 +98,6 @@ fi
 
 run_tier "unit + protocol (mvnw verify)" ./mvnw -B verify -Dspotless.goal=check
 run_tier "E2B SDK compatibility (envd)" bash build/envd-compat.sh
+run_tier "wrenn up: printed example (curl)" bash build/up-smoke.sh
+run_tier "wrenn up: console in Chromium" bash build/console-e2e.sh
 summarize_and_exit

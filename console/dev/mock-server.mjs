@@ -106,10 +106,10 @@ export function createMockServer() {
     }],
     ['POST', /^\/v1\/sandboxes$/, true, async (req, ctx) => {
       const body = await json(req);
-      const template = body.template || 'minimal';
+      const template = body.template || 'base';
       if (!SAFE_NAME.test(template)) throw new HttpError(400, 'invalid_request', `invalid template name: ${template}`);
       const snap = templates.get(template);
-      if (template !== 'minimal' && (!snap || snap.team !== ctx.team)) throw new HttpError(404, 'not_found', `template "${template}" not found`);
+      if (template !== 'base' && (!snap || snap.team !== ctx.team)) throw new HttpError(404, 'not_found', `template "${template}" not found`);
       const sandbox = {
         id: `sb-${hex(4)}`, status: 'pending', template,
         vcpus: snap?.template.vcpus ?? (body.vcpus > 0 ? body.vcpus : 1),

@@ -5,7 +5,7 @@ import { h } from './dom.js';
 import * as api from './api.js';
 import { confirmDialog, field, formDialog, runAction, toast } from './ui.js';
 
-export const DEFAULT_TEMPLATE = 'minimal';
+export const DEFAULT_TEMPLATE = 'base'; // the image every Wrenn host has (images/build.sh)
 
 export async function openCreateDialog({ template = DEFAULT_TEMPLATE, onCreated } = {}) {
   const known = await api.snapshots.list().catch(() => []);

@@ -8,7 +8,7 @@ import { launchBrowser, screenshot, startServer } from './harness.mjs';
 
 const REAL = Boolean(process.env.WRENN_URL);
 const TIMEOUT = REAL ? 120_000 : 15_000;
-const TEMPLATE = process.env.WRENN_TEMPLATE ?? 'minimal';
+const TEMPLATE = process.env.WRENN_TEMPLATE ?? 'base';
 const RUN = Date.now().toString(36) + Math.random().toString(36).slice(2, 6);
 const EMAIL = `console-e2e-${RUN}@example.test`;
 const PASSWORD = `pw-${RUN}-secret`;
@@ -43,6 +43,48 @@ async function cleanUp() {
   }, { sandboxes: [...created.sandboxes], snapshots: [...created.snapshots] });
 }
 
+// Routes other branches of Wrenn add (sandbox lifecycle, files, snapshots). Against a server that lacks one, the
+// steps needing it are skipped and named on a `WRENN-E2E-MISSING:` line, which build/console-e2e.sh turns into a
+// failure that says what is missing. The probe uses a made-up sandbox id: a route that exists answers something
+// other than the API's "no route for ..." 404.
+const PROBE_ID = 'sb-00000000';
+const ROUTES = {
+  createSandbox: ['POST', '/v1/sandboxes'],
+  listSandboxes: ['GET', '/v1/sandboxes'],
+  destroySandbox: ['DELETE', `/v1/sandboxes/${PROBE_ID}`],
+  writeFile: ['POST', `/v1/sandboxes/${PROBE_ID}/files/write`],
+  readFile: ['POST', `/v1/sandboxes/${PROBE_ID}/files/read`],
+  pause: ['POST', `/v1/sandboxes/${PROBE_ID}/pause`],
+  resume: ['POST', `/v1/sandboxes/${PROBE_ID}/resume`],
+  createSnapshot: ['POST', '/v1/snapshots'],
+  listSnapshots: ['GET', '/v1/snapshots'],
+  deleteSnapshot: ['DELETE', '/v1/snapshots/e2e-probe'],
+};
+let missingRoutes = null;
+
+async function probeRoutes() {
+  return page.evaluate(async (routes) => {
+    const token = JSON.parse(localStorage.getItem('wrenn.session') ?? 'null')?.token;
+    const missing = [];
+    for (const [name, [method, path]] of Object.entries(routes)) {
+      const res = await fetch(path, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: method === 'POST' ? '{}' : undefined });
+      const body = await res.json().catch(() => ({}));
+      if (res.status === 404 && /^no route for /.test(body?.error?.message ?? '')) missing.push(name);
+    }
+    return missing;
+  }, ROUTES);
+}
+
+// Skips the calling test when the server lacks a route it needs, saying which; returns true if it skipped.
+function skipIfMissing(t, ...needed) {
+  const missing = needed.filter((name) => missingRoutes?.includes(name));
+  if (missing.length === 0) return false;
+  const what = missing.map((name) => ROUTES[name].join(' ')).join(', ');
+  console.log(`WRENN-E2E-MISSING: ${t.name}: the server has no ${what}`);
+  t.skip(`the server has no ${what}`);
+  return true;
+}
+
 const navLink = (name) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
 const heading = (name) => page.getByRole('heading', { level: 1, name });
 const badge = (status) => page.locator(`.title-row [data-status="${status}"]`);
@@ -67,6 +109,7 @@ test('a new user signs up with the keyboard and lands on sandboxes', async () =>
 
   await heading('Sandboxes').waitFor();
   assert.equal(await page.locator('.user-email').textContent(), EMAIL);
+  missingRoutes = await probeRoutes();
 });
 
 test('an API key is created from the keyboard and revealed only once', async () => {
@@ -100,7 +143,8 @@ test('an API key is created from the keyboard and revealed only once', async () 
 
 let sandboxId;
 
-test('a sandbox is created and appears running in the live list', async () => {
+test('a sandbox is created and appears running in the live list', async (t) => {
+  if (skipIfMissing(t, 'createSandbox', 'listSandboxes')) return;
   await navLink('Sandboxes').click();
   await heading('Sandboxes').waitFor();
   await page.locator('[data-action="new-sandbox"]').click();
@@ -120,7 +164,8 @@ test('a sandbox is created and appears running in the live list', async () => {
   await screenshot(page, 'sandboxes');
 });
 
-test('the terminal runs typed commands and follows the window size', async () => {
+test('the terminal runs typed commands and follows the window size', async (t) => {
+  if (skipIfMissing(t, 'createSandbox')) return;
   await page.getByRole('link', { name: sandboxId }).click();
   await heading(sandboxId).waitFor();
   await page.locator('.term[data-state="connected"]').waitFor();
@@ -150,7 +195,8 @@ test('the terminal runs typed commands and follows the window size', async () =>
   await page.getByRole('tab', { name: 'Files', selected: true }).waitFor();
 });
 
-test('a file is uploaded, listed and downloaded with the same content', async () => {
+test('a file is uploaded, listed and downloaded with the same content', async (t) => {
+  if (skipIfMissing(t, 'createSandbox', 'writeFile', 'readFile')) return;
   await page.getByRole('tab', { name: 'Files' }).click();
   await page.locator('.files-list[aria-busy="false"]').waitFor();
   const name = `wrenn-e2e-${RUN}.txt`;
@@ -170,20 +216,28 @@ test('a file is uploaded, listed and downloaded with the same content', async ()
   await screenshot(page, 'files');
 });
 
-test('the metrics tab charts CPU and memory', async () => {
+test('the metrics tab charts CPU and memory', async (t) => {
+  if (skipIfMissing(t, 'createSandbox')) return;
   await page.getByRole('tab', { name: 'Metrics' }).click();
   await page.locator('.chart').nth(1).waitFor();
   await page.waitForFunction(() => document.querySelectorAll('.chart .chart-line').length === 2);
   const cpu = await page.locator('.metric-card', { hasText: 'CPU' }).locator('.stat-value').textContent();
   assert.match(cpu, /^\d+(\.\d)?%$/);
+  if (process.env.WRENN_SCREENSHOTS === '1') {
+    // A picture worth keeping shows a line, not a single sample: wait for a few polls (3 s apart).
+    await page.waitForFunction(() => [...document.querySelectorAll('.chart .chart-line')]
+      .every((path) => (path.getAttribute('d')?.match(/L/g) ?? []).length >= 6), null, { timeout: 60_000 });
+  }
   await screenshot(page, 'metrics');
 });
 
 let snapshotName;
 
-test('pausing and snapshotting a sandbox lists the snapshot', async () => {
+test('pausing and snapshotting a sandbox lists the snapshot', async (t) => {
+  if (skipIfMissing(t, 'createSandbox', 'pause')) return;
   await page.getByRole('button', { name: `Pause ${sandboxId}` }).click();
   await badge('paused').waitFor();
+  if (skipIfMissing(t, 'createSnapshot', 'listSnapshots')) return;
 
   snapshotName = `e2e-${RUN}`;
   await page.getByRole('button', { name: `Snapshot ${sandboxId}` }).click();
@@ -199,7 +253,8 @@ test('pausing and snapshotting a sandbox lists the snapshot', async () => {
   await screenshot(page, 'snapshots');
 });
 
-test('a sandbox started from the snapshot runs and can be destroyed', async () => {
+test('a sandbox started from the snapshot runs and can be destroyed', async (t) => {
+  if (skipIfMissing(t, 'createSandbox', 'pause', 'createSnapshot', 'listSnapshots', 'destroySandbox')) return;
   await page.getByRole('button', { name: `Start a sandbox from ${snapshotName}` }).click();
   await page.waitForURL(/#\/sandboxes\/[^/]+$/);
   const id = decodeURIComponent(page.url().split('/').pop());
@@ -212,12 +267,16 @@ test('a sandbox started from the snapshot runs and can be destroyed', async () =
   created.sandboxes.delete(id);
 });
 
-test('the paused sandbox resumes and is destroyed after an Escape-cancelled confirm', async () => {
+test('the paused sandbox resumes and is destroyed after an Escape-cancelled confirm', async (t) => {
+  if (skipIfMissing(t, 'createSandbox', 'destroySandbox')) return;
   await navLink('Sandboxes').click();
   await page.getByRole('link', { name: sandboxId }).click();
-  await badge('paused').waitFor();
-  await page.getByRole('button', { name: `Resume ${sandboxId}` }).click();
-  await badge('running').waitFor();
+  // Without pause and resume the sandbox is still running: the destroy steps below run all the same.
+  if (!skipIfMissing(t, 'pause', 'resume')) {
+    await badge('paused').waitFor();
+    await page.getByRole('button', { name: `Resume ${sandboxId}` }).click();
+    await badge('running').waitFor();
+  }
 
   await page.getByRole('button', { name: `Destroy ${sandboxId}` }).click();
   await page.getByRole('dialog', { name: `Destroy ${sandboxId}?` }).waitFor();
@@ -236,7 +295,8 @@ test('the paused sandbox resumes and is destroyed after an Escape-cancelled conf
   assert.equal(await page.locator(`tr[data-sandbox-id="${sandboxId}"]`).count(), 0, 'the destroyed sandbox is gone from the list');
 });
 
-test('the snapshot is deleted', async () => {
+test('the snapshot is deleted', async (t) => {
+  if (skipIfMissing(t, 'createSandbox', 'pause', 'createSnapshot', 'listSnapshots', 'deleteSnapshot')) return;
   await navLink('Snapshots').click();
   const row = page.locator(`tr[data-snapshot="${snapshotName}"]`);
   await row.waitFor();

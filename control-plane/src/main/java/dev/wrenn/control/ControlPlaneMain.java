@@ -1,16 +1,7 @@
 package dev.wrenn.control;
 
-import dev.wrenn.control.api.ControlPlaneApp;
 import dev.wrenn.control.config.Config;
 import dev.wrenn.control.config.ConfigLoader;
-import dev.wrenn.control.db.Database;
-import dev.wrenn.control.db.SandboxRepository;
-import dev.wrenn.control.hosts.GrpcHostAgentClient;
-import dev.wrenn.control.hosts.HostAgentClient;
-import dev.wrenn.control.reconciler.Reconciler;
-import dev.wrenn.control.sandboxes.SandboxService;
-import io.javalin.Javalin;
-import java.time.Clock;
 import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,14 +19,8 @@ public final class ControlPlaneMain {
         }
         Config config = loadOrExit(args);
         LOG.info("starting the control plane: {}", config);
-        Database database = Database.open(config.database());
-        HostAgentClient hostAgent = GrpcHostAgentClient.connect(config.hostAgentAddress());
-        Javalin app = ControlPlaneApp.create(config, database, hostAgent).start(config.listenHost(), config.port());
-        LOG.info("control plane listening on {}:{}", config.listenHost(), app.port());
-        Reconciler reconciler = new Reconciler(
-                        new SandboxRepository(database), hostAgent, Clock.systemUTC(), SandboxService.DEFAULT_HOST)
-                .start(Reconciler.INTERVAL);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(app, reconciler, hostAgent, database), "shutdown"));
+        ControlPlane controlPlane = ControlPlane.start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(controlPlane::close, "shutdown"));
     }
 
     private static Config loadOrExit(String[] args) {
@@ -47,12 +32,5 @@ public final class ControlPlaneMain {
             System.exit(2);
             throw e;
         }
-    }
-
-    private static void stop(Javalin app, Reconciler reconciler, HostAgentClient hostAgent, Database database) {
-        app.stop();
-        reconciler.close();
-        hostAgent.close();
-        database.close();
     }
 }

@@ -84,7 +84,7 @@ public final class HostAgent {
         Server server = serve(config.listen(), manager, guests);
         log.info(
                 "host agent ready: gRPC on {}, data {}, accel {}, egress {}, up to {} sandboxes of {} vCPUs / {} MiB",
-                config.listen(),
+                server.getListenSockets().getFirst(), // the bound port when the config asked for 0
                 dataDir.root(),
                 accel,
                 config.egress(),

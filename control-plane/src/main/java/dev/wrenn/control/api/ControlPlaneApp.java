@@ -3,6 +3,7 @@ package dev.wrenn.control.api;
 import dev.wrenn.control.auth.JwtService;
 import dev.wrenn.control.auth.PasswordHasher;
 import dev.wrenn.control.config.Config;
+import dev.wrenn.control.console.ConsoleFeatures;
 import dev.wrenn.control.db.AccountRepository;
 import dev.wrenn.control.db.ApiKeyRepository;
 import dev.wrenn.control.db.Database;
@@ -52,6 +53,7 @@ public final class ControlPlaneApp {
         RequestMetrics requestMetrics = new RequestMetrics(registry);
         return Javalin.create(javalin -> {
             configureServer(javalin);
+            ConsoleFeatures.register(javalin, components.auth(), components.sandboxes(), hostAgent);
             javalin.requestLogger.http(requestMetrics::record);
             ErrorResponses.register(javalin.routes);
             new SystemRoutes(database, registry).register(javalin.routes);

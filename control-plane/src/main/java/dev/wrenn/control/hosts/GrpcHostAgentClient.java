@@ -13,13 +13,22 @@ import dev.wrenn.protocol.hostagent.v1.ExecRequest;
 import dev.wrenn.protocol.hostagent.v1.ExecResponse;
 import dev.wrenn.protocol.hostagent.v1.ExecStreamRequest;
 import dev.wrenn.protocol.hostagent.v1.ExecStreamResponse;
+import dev.wrenn.protocol.hostagent.v1.GetMetricsRequest;
+import dev.wrenn.protocol.hostagent.v1.GetMetricsResponse;
 import dev.wrenn.protocol.hostagent.v1.GetSandboxRequest;
 import dev.wrenn.protocol.hostagent.v1.HostAgentServiceGrpc;
 import dev.wrenn.protocol.hostagent.v1.HostAgentServiceGrpc.HostAgentServiceBlockingV2Stub;
+import dev.wrenn.protocol.hostagent.v1.ListDirRequest;
+import dev.wrenn.protocol.hostagent.v1.ListDirResponse;
 import dev.wrenn.protocol.hostagent.v1.ListSandboxesRequest;
 import dev.wrenn.protocol.hostagent.v1.ListSandboxesResponse;
 import dev.wrenn.protocol.hostagent.v1.PauseSandboxRequest;
 import dev.wrenn.protocol.hostagent.v1.PingSandboxRequest;
+import dev.wrenn.protocol.hostagent.v1.PtyInputRequest;
+import dev.wrenn.protocol.hostagent.v1.PtyKillRequest;
+import dev.wrenn.protocol.hostagent.v1.PtyResizeRequest;
+import dev.wrenn.protocol.hostagent.v1.PtyStartRequest;
+import dev.wrenn.protocol.hostagent.v1.PtyStartResponse;
 import dev.wrenn.protocol.hostagent.v1.ReadFileRequest;
 import dev.wrenn.protocol.hostagent.v1.ReadFileStreamRequest;
 import dev.wrenn.protocol.hostagent.v1.ReadFileStreamResponse;
@@ -217,6 +226,65 @@ public final class GrpcHostAgentClient implements HostAgentClient {
                 "snapshot " + name,
                 s -> s.deleteSnapshot(
                         DeleteSnapshotRequest.newBuilder().setName(name).build()));
+    }
+
+    @Override
+    public ListDirResponse listDir(ListDirRequest request) {
+        return unary("ListDir", file(request.getSandboxId(), request.getPath()), s -> s.listDir(request));
+    }
+
+    @Override
+    public GetMetricsResponse getMetrics(String sandboxId) {
+        return unary(
+                "GetMetrics",
+                sandbox(sandboxId),
+                s -> s.getMetrics(
+                        GetMetricsRequest.newBuilder().setSandboxId(sandboxId).build()));
+    }
+
+    @Override
+    public Stream<PtyStartResponse> ptyStart(PtyStartRequest request) {
+        return ServerStream.of("PtyStart", sandbox(request.getSandboxId()), stub.ptyStart(request));
+    }
+
+    @Override
+    public void ptyInput(String sandboxId, int pid, ByteString data) {
+        unary(
+                "PtyInput",
+                terminal(sandboxId, pid),
+                s -> s.ptyInput(PtyInputRequest.newBuilder()
+                        .setSandboxId(sandboxId)
+                        .setPid(pid)
+                        .setData(data)
+                        .build()));
+    }
+
+    @Override
+    public void ptyResize(String sandboxId, int pid, int cols, int rows) {
+        unary(
+                "PtyResize",
+                terminal(sandboxId, pid),
+                s -> s.ptyResize(PtyResizeRequest.newBuilder()
+                        .setSandboxId(sandboxId)
+                        .setPid(pid)
+                        .setCols(cols)
+                        .setRows(rows)
+                        .build()));
+    }
+
+    @Override
+    public void ptyKill(String sandboxId, int pid) {
+        unary(
+                "PtyKill",
+                terminal(sandboxId, pid),
+                s -> s.ptyKill(PtyKillRequest.newBuilder()
+                        .setSandboxId(sandboxId)
+                        .setPid(pid)
+                        .build()));
+    }
+
+    private static String terminal(String sandboxId, int pid) {
+        return "terminal " + pid + " in sandbox " + sandboxId;
     }
 
     @Override

@@ -8,7 +8,12 @@ import dev.wrenn.protocol.hostagent.v1.ExecRequest;
 import dev.wrenn.protocol.hostagent.v1.ExecResponse;
 import dev.wrenn.protocol.hostagent.v1.ExecStreamRequest;
 import dev.wrenn.protocol.hostagent.v1.ExecStreamResponse;
+import dev.wrenn.protocol.hostagent.v1.GetMetricsResponse;
+import dev.wrenn.protocol.hostagent.v1.ListDirRequest;
+import dev.wrenn.protocol.hostagent.v1.ListDirResponse;
 import dev.wrenn.protocol.hostagent.v1.ListSandboxesResponse;
+import dev.wrenn.protocol.hostagent.v1.PtyStartRequest;
+import dev.wrenn.protocol.hostagent.v1.PtyStartResponse;
 import dev.wrenn.protocol.hostagent.v1.ReadFileRequest;
 import dev.wrenn.protocol.hostagent.v1.ReadFileStreamRequest;
 import dev.wrenn.protocol.hostagent.v1.ResumeSandboxResponse;
@@ -61,6 +66,21 @@ public interface HostAgentClient extends AutoCloseable {
     CreateSnapshotResponse createSnapshot(String sandboxId, String name);
 
     void deleteSnapshot(String name);
+
+    /** The entries of a directory in the sandbox (the web console's file browser). */
+    ListDirResponse listDir(ListDirRequest request);
+
+    /** One sample of the sandbox's CPU and memory use. */
+    GetMetricsResponse getMetrics(String sandboxId);
+
+    /** A command on a new terminal: started, output and exit events. Closing the stream kills the command. */
+    Stream<PtyStartResponse> ptyStart(PtyStartRequest request);
+
+    void ptyInput(String sandboxId, int pid, ByteString data);
+
+    void ptyResize(String sandboxId, int pid, int cols, int rows);
+
+    void ptyKill(String sandboxId, int pid);
 
     @Override
     void close();

@@ -11,7 +11,12 @@ import dev.wrenn.protocol.hostagent.v1.ExecRequest;
 import dev.wrenn.protocol.hostagent.v1.ExecResponse;
 import dev.wrenn.protocol.hostagent.v1.ExecStreamRequest;
 import dev.wrenn.protocol.hostagent.v1.ExecStreamResponse;
+import dev.wrenn.protocol.hostagent.v1.GetMetricsResponse;
+import dev.wrenn.protocol.hostagent.v1.ListDirRequest;
+import dev.wrenn.protocol.hostagent.v1.ListDirResponse;
 import dev.wrenn.protocol.hostagent.v1.ListSandboxesResponse;
+import dev.wrenn.protocol.hostagent.v1.PtyStartRequest;
+import dev.wrenn.protocol.hostagent.v1.PtyStartResponse;
 import dev.wrenn.protocol.hostagent.v1.ReadFileRequest;
 import dev.wrenn.protocol.hostagent.v1.ReadFileStreamRequest;
 import dev.wrenn.protocol.hostagent.v1.ResumeSandboxResponse;
@@ -104,6 +109,36 @@ public class FakeHostAgent implements HostAgentClient {
     @Override
     public void deleteSnapshot(String name) {
         throw unreachable("DeleteSnapshot");
+    }
+
+    @Override
+    public ListDirResponse listDir(ListDirRequest request) {
+        throw unreachable("ListDir");
+    }
+
+    @Override
+    public GetMetricsResponse getMetrics(String sandboxId) {
+        throw unreachable("GetMetrics");
+    }
+
+    @Override
+    public Stream<PtyStartResponse> ptyStart(PtyStartRequest request) {
+        throw unreachable("PtyStart");
+    }
+
+    @Override
+    public void ptyInput(String sandboxId, int pid, ByteString data) {
+        throw unreachable("PtyInput");
+    }
+
+    @Override
+    public void ptyResize(String sandboxId, int pid, int cols, int rows) {
+        throw unreachable("PtyResize");
+    }
+
+    @Override
+    public void ptyKill(String sandboxId, int pid) {
+        throw unreachable("PtyKill");
     }
 
     @Override

@@ -16,14 +16,26 @@ import dev.wrenn.protocol.hostagent.v1.ExecRequest;
 import dev.wrenn.protocol.hostagent.v1.ExecResponse;
 import dev.wrenn.protocol.hostagent.v1.ExecStreamRequest;
 import dev.wrenn.protocol.hostagent.v1.ExecStreamResponse;
+import dev.wrenn.protocol.hostagent.v1.GetMetricsRequest;
+import dev.wrenn.protocol.hostagent.v1.GetMetricsResponse;
 import dev.wrenn.protocol.hostagent.v1.GetSandboxRequest;
 import dev.wrenn.protocol.hostagent.v1.HostAgentServiceGrpc;
+import dev.wrenn.protocol.hostagent.v1.ListDirRequest;
+import dev.wrenn.protocol.hostagent.v1.ListDirResponse;
 import dev.wrenn.protocol.hostagent.v1.ListSandboxesRequest;
 import dev.wrenn.protocol.hostagent.v1.ListSandboxesResponse;
 import dev.wrenn.protocol.hostagent.v1.PauseSandboxRequest;
 import dev.wrenn.protocol.hostagent.v1.PauseSandboxResponse;
 import dev.wrenn.protocol.hostagent.v1.PingSandboxRequest;
 import dev.wrenn.protocol.hostagent.v1.PingSandboxResponse;
+import dev.wrenn.protocol.hostagent.v1.PtyInputRequest;
+import dev.wrenn.protocol.hostagent.v1.PtyInputResponse;
+import dev.wrenn.protocol.hostagent.v1.PtyKillRequest;
+import dev.wrenn.protocol.hostagent.v1.PtyKillResponse;
+import dev.wrenn.protocol.hostagent.v1.PtyResizeRequest;
+import dev.wrenn.protocol.hostagent.v1.PtyResizeResponse;
+import dev.wrenn.protocol.hostagent.v1.PtyStartRequest;
+import dev.wrenn.protocol.hostagent.v1.PtyStartResponse;
 import dev.wrenn.protocol.hostagent.v1.ReadFileRequest;
 import dev.wrenn.protocol.hostagent.v1.ReadFileResponse;
 import dev.wrenn.protocol.hostagent.v1.ReadFileStreamRequest;
@@ -51,6 +63,8 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
     private final SandboxManager manager;
     private final ExecCalls exec;
     private final FileCalls files;
+    private final ConsoleCalls console;
+    private final PtyCalls pty;
 
     /** With its own guest-agent clients, which live as long as the process. */
     public HostAgentGrpcService(SandboxManager manager) {
@@ -62,6 +76,8 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
         this.manager = manager;
         this.exec = new ExecCalls(manager, guests);
         this.files = new FileCalls(manager, guests);
+        this.console = new ConsoleCalls(manager, guests);
+        this.pty = new PtyCalls(manager, guests);
     }
 
     @Override
@@ -184,6 +200,45 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
         answer(response, () -> {
             manager.deleteSnapshot(request.getName());
             return DeleteSnapshotResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void listDir(ListDirRequest request, StreamObserver<ListDirResponse> response) {
+        answer(response, () -> console.listDir(request));
+    }
+
+    @Override
+    public void getMetrics(GetMetricsRequest request, StreamObserver<GetMetricsResponse> response) {
+        answer(response, () -> console.metrics(request));
+    }
+
+    @Override
+    public void ptyStart(PtyStartRequest request, StreamObserver<PtyStartResponse> response) {
+        pty.start(request, (ServerCallStreamObserver<PtyStartResponse>) response);
+    }
+
+    @Override
+    public void ptyInput(PtyInputRequest request, StreamObserver<PtyInputResponse> response) {
+        answer(response, () -> {
+            pty.input(request);
+            return PtyInputResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void ptyResize(PtyResizeRequest request, StreamObserver<PtyResizeResponse> response) {
+        answer(response, () -> {
+            pty.resize(request);
+            return PtyResizeResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void ptyKill(PtyKillRequest request, StreamObserver<PtyKillResponse> response) {
+        answer(response, () -> {
+            pty.kill(request);
+            return PtyKillResponse.getDefaultInstance();
         });
     }
 

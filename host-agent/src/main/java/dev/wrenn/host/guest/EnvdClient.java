@@ -1,5 +1,6 @@
 package dev.wrenn.host.guest;
 
+import com.google.protobuf.ByteString;
 import dev.wrenn.connect.Code;
 import dev.wrenn.connect.ConnectException;
 import dev.wrenn.connect.client.ConnectClient;
@@ -8,15 +9,23 @@ import dev.wrenn.connect.codec.Codec;
 import dev.wrenn.host.error.ErrorCode;
 import dev.wrenn.host.error.HostAgentException;
 import dev.wrenn.protocol.envd.filesystem.EntryInfo;
+import dev.wrenn.protocol.envd.filesystem.ListDirRequest;
+import dev.wrenn.protocol.envd.filesystem.ListDirResponse;
 import dev.wrenn.protocol.envd.filesystem.StatRequest;
 import dev.wrenn.protocol.envd.filesystem.StatResponse;
+import dev.wrenn.protocol.envd.process.PTY;
 import dev.wrenn.protocol.envd.process.ProcessConfig;
+import dev.wrenn.protocol.envd.process.ProcessInput;
 import dev.wrenn.protocol.envd.process.ProcessSelector;
+import dev.wrenn.protocol.envd.process.SendInputRequest;
+import dev.wrenn.protocol.envd.process.SendInputResponse;
 import dev.wrenn.protocol.envd.process.SendSignalRequest;
 import dev.wrenn.protocol.envd.process.SendSignalResponse;
 import dev.wrenn.protocol.envd.process.Signal;
 import dev.wrenn.protocol.envd.process.StartRequest;
 import dev.wrenn.protocol.envd.process.StartResponse;
+import dev.wrenn.protocol.envd.process.UpdateRequest;
+import dev.wrenn.protocol.envd.process.UpdateResponse;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -36,6 +46,9 @@ public final class EnvdClient {
     private static final String START = "/process.Process/Start";
     private static final String SEND_SIGNAL = "/process.Process/SendSignal";
     private static final String STAT = "/filesystem.Filesystem/Stat";
+    private static final String LIST_DIR = "/filesystem.Filesystem/ListDir";
+    private static final String SEND_INPUT = "/process.Process/SendInput";
+    private static final String UPDATE = "/process.Process/Update";
     private static final Duration SHORT_CALL = Duration.ofSeconds(10);
 
     private final GuestEndpoint guest;
@@ -68,11 +81,27 @@ public final class EnvdClient {
      * kills the process when it passes and the events end with DEADLINE_EXCEEDED.
      */
     public ProcessEvents start(ProcessSpec spec, Duration timeoutOrNull) {
-        String operation = "running `" + spec.cmd() + "`";
+        return start(
+                StartRequest.newBuilder()
+                        .setProcess(config(spec))
+                        .setStdin(false)
+                        .build(),
+                spec,
+                timeoutOrNull);
+    }
+
+    /** Starts a process on a new pseudo-terminal of {@code cols} x {@code rows}; no deadline. */
+    public ProcessEvents startPty(ProcessSpec spec, int cols, int rows) {
         StartRequest request = StartRequest.newBuilder()
                 .setProcess(config(spec))
-                .setStdin(false)
+                .setPty(PTY.newBuilder()
+                        .setSize(PTY.Size.newBuilder().setCols(cols).setRows(rows)))
                 .build();
+        return start(request, spec, null);
+    }
+
+    private ProcessEvents start(StartRequest request, ProcessSpec spec, Duration timeoutOrNull) {
+        String operation = "running `" + spec.cmd() + "`";
         try {
             ServerStream<StartResponse> stream = connect.serverStream(
                     START, request, StartResponse.getDefaultInstance(), headers(spec.user()), timeoutOrNull);
@@ -107,6 +136,50 @@ public final class EnvdClient {
             }
             throw EnvdErrors.fromConnect(guest.sandboxId(), "killing process " + pid, e);
         }
+    }
+
+    /** Writes {@code data} to the terminal of process {@code pid}, as if typed. */
+    public void sendPtyInput(int pid, ByteString data) {
+        SendInputRequest request = SendInputRequest.newBuilder()
+                .setProcess(ProcessSelector.newBuilder().setPid(pid))
+                .setInput(ProcessInput.newBuilder().setPty(data))
+                .build();
+        try {
+            connect.unary(SEND_INPUT, request, SendInputResponse.getDefaultInstance(), headers(""), SHORT_CALL);
+        } catch (ConnectException e) {
+            throw EnvdErrors.fromConnect(guest.sandboxId(), "typing into the terminal of process " + pid, e);
+        }
+    }
+
+    /** Changes the terminal size of process {@code pid} (the shell gets SIGWINCH). */
+    public void resizePty(int pid, int cols, int rows) {
+        UpdateRequest request = UpdateRequest.newBuilder()
+                .setProcess(ProcessSelector.newBuilder().setPid(pid))
+                .setPty(PTY.newBuilder()
+                        .setSize(PTY.Size.newBuilder().setCols(cols).setRows(rows)))
+                .build();
+        try {
+            connect.unary(UPDATE, request, UpdateResponse.getDefaultInstance(), headers(""), SHORT_CALL);
+        } catch (ConnectException e) {
+            throw EnvdErrors.fromConnect(guest.sandboxId(), "resizing the terminal of process " + pid, e);
+        }
+    }
+
+    /** The entries of {@code path} down to {@code depth} levels, as {@code user} sees them. */
+    public List<EntryInfo> listDir(String path, int depth, String user) {
+        ListDirRequest request =
+                ListDirRequest.newBuilder().setPath(path).setDepth(depth).build();
+        try {
+            return connect.unary(LIST_DIR, request, ListDirResponse.getDefaultInstance(), headers(user), SHORT_CALL)
+                    .getEntriesList();
+        } catch (ConnectException e) {
+            throw EnvdErrors.fromConnect(guest.sandboxId(), "listing " + path, e);
+        }
+    }
+
+    /** One {@code GET /metrics}: CPU and memory use now. */
+    public GuestMetrics metrics() {
+        return http.metrics(SHORT_CALL);
     }
 
     /** Streams {@code content} into {@code path} (created or truncated, parents created) as {@code user}. */

@@ -58,6 +58,20 @@ final class EnvdHttp {
         drain(expect(send(request, operation, timeout), operation, 204));
     }
 
+    GuestMetrics metrics(Duration timeout) {
+        String operation = "reading metrics";
+        HttpRequest request = request("/metrics", timeout).GET().build();
+        try (InputStream body =
+                expect(send(request, operation, timeout), operation, 200).body()) {
+            return GuestMetrics.fromJson(JSON.readTree(body));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new HostAgentException(
+                    ErrorCode.INTERNAL,
+                    EnvdErrors.describe(guest.sandboxId(), operation, "unreadable answer: " + e.getMessage()),
+                    e);
+        }
+    }
+
     /** Streams {@code content} into the file; the guest creates parents and removes the file if the body breaks. */
     void writeFile(String path, String user, InputStream content) {
         String operation = "writing " + path;

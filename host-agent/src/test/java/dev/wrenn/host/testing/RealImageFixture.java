@@ -2,6 +2,8 @@ package dev.wrenn.host.testing;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.wrenn.host.image.GuestImage;
+import dev.wrenn.host.image.ImageStore;
 import dev.wrenn.host.sandbox.DataDir;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +35,9 @@ public final class RealImageFixture {
         DataDir image = image();
         DataDir dataDir = new DataDir(root);
         Files.createDirectories(dataDir.images());
-        for (Path file : List.of(image.kernel(), image.initramfs(), image.baseRootfs())) {
+        // images/build.sh publishes versioned directories behind `current`; link the files the store resolves.
+        GuestImage base = new ImageStore(image.images()).resolve(ImageStore.BASE);
+        for (Path file : List.of(base.kernel(), base.initramfs(), base.rootfs())) {
             Files.createSymbolicLink(dataDir.images().resolve(file.getFileName()), file);
         }
         return dataDir;

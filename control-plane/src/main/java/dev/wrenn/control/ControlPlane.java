@@ -1,0 +1,84 @@
+package dev.wrenn.control;
+
+import dev.wrenn.control.api.ControlPlaneApp;
+import dev.wrenn.control.config.Config;
+import dev.wrenn.control.db.Database;
+import dev.wrenn.control.db.SandboxRepository;
+import dev.wrenn.control.hosts.GrpcHostAgentClient;
+import dev.wrenn.control.hosts.HostAgentClient;
+import dev.wrenn.control.reconciler.Reconciler;
+import dev.wrenn.control.sandboxes.SandboxService;
+import io.javalin.Javalin;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running control plane: the database, the client of the host agent and the HTTP server. Used by
+ * {@code wrenn control-plane} and by {@code wrenn up}, which runs it next to a host agent in the same process.
+ */
+public final class ControlPlane implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+
+    private final Javalin app;
+    private final Reconciler reconciler;
+    private final HostAgentClient hostAgent;
+    private final Database database;
+    private boolean closed;
+
+    private ControlPlane(Javalin app, Reconciler reconciler, HostAgentClient hostAgent, Database database) {
+        this.app = app;
+        this.reconciler = reconciler;
+        this.hostAgent = hostAgent;
+        this.database = database;
+    }
+
+    /**
+     * Opens (and migrates) the database, connects to the host agent, serves HTTP and starts the reconciler; fails
+     * leaving nothing open.
+     */
+    public static ControlPlane start(Config config) {
+        Database database = Database.open(config.database());
+        HostAgentClient hostAgent = null;
+        try {
+            hostAgent = GrpcHostAgentClient.connect(config.hostAgentAddress());
+            Javalin app = ControlPlaneApp.create(config, database, hostAgent).start(config.listenHost(), config.port());
+            LOG.info("control plane listening on {}:{}", config.listenHost(), app.port());
+            Reconciler reconciler = new Reconciler(
+                            new SandboxRepository(database), hostAgent, Clock.systemUTC(), SandboxService.DEFAULT_HOST)
+                    .start(Reconciler.INTERVAL);
+            return new ControlPlane(app, reconciler, hostAgent, database);
+        } catch (RuntimeException e) {
+            if (hostAgent != null) {
+                hostAgent.close();
+            }
+            database.close();
+            throw e;
+        }
+    }
+
+    /** The HTTP port (the one chosen when the config asked for 0). */
+    public int port() {
+        return app.port();
+    }
+
+    /**
+     * Stops serving (open terminals are killed) and reconciling, then lets go of the host agent and closes the
+     * database.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            app.stop();
+            reconciler.close();
+        } finally {
+            hostAgent.close();
+            database.close();
+        }
+        LOG.info("control plane stopped");
+    }
+}

@@ -1,0 +1,93 @@
+package dev.wrenn.launcher;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The options of {@code wrenn up}. Everything else (accelerator, egress, limits, upload size, ...) is read from the
+ * same {@code WRENN_*} variables as the separate programs.
+ *
+ * @param host the control plane's bind address: loopback unless asked, since a fresh install lets anyone sign up
+ * @param proxyPort reserved for the E2B-compatible sandbox traffic proxy; defaults to {@code port + 1}
+ */
+public record UpOptions(Path dataDir, String host, int port, int proxyPort) {
+    public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/wrenn");
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8080;
+
+    public static final String USAGE = """
+            Usage: wrenn up [--data-dir DIR] [--port N] [--host ADDR] [--proxy-port M]   (as root)
+              --data-dir DIR    images, sandboxes, wrenn.db, jwt-secret   WRENN_DATA_DIR   /var/lib/wrenn
+              --port N          the API and web console (0: any free)     WRENN_PORT       8080
+              --host ADDR       bind address (0.0.0.0 to serve others)    WRENN_LISTEN_HOST 127.0.0.1
+              --proxy-port M    reserved for the E2B-compatible proxy      (not served yet) port + 1
+            Runs the host agent and the control plane in one process with SQLite. The host agent's other settings
+            (WRENN_ACCEL, WRENN_EGRESS, WRENN_MAX_*) and the control plane's (WRENN_MAX_UPLOAD_BYTES, ...) apply.""";
+
+    private static final List<String> OPTIONS = List.of("--data-dir", "--port", "--host", "--proxy-port");
+
+    /** A setting that cannot be used; the message names the option. */
+    public static final class Invalid extends RuntimeException {
+        public Invalid(String message) {
+            super(message);
+        }
+    }
+
+    public static UpOptions parse(List<String> args, Map<String, String> env) {
+        Map<String, String> values = flags(args);
+        int port = port("--port", pick(values.get("--port"), env.get("WRENN_PORT"), "" + DEFAULT_PORT), true);
+        int proxyPort =
+                values.containsKey("--proxy-port") ? port("--proxy-port", values.get("--proxy-port"), false) : 0;
+        if (proxyPort != 0 && proxyPort == port) {
+            throw new Invalid("--proxy-port must differ from --port (both " + port + ")");
+        }
+        return new UpOptions(
+                Path.of(pick(values.get("--data-dir"), env.get("WRENN_DATA_DIR"), DEFAULT_DATA_DIR.toString()))
+                        .toAbsolutePath()
+                        .normalize(),
+                pick(values.get("--host"), env.get("WRENN_LISTEN_HOST"), DEFAULT_HOST),
+                port,
+                proxyPort != 0 ? proxyPort : port == 0 ? 0 : port + 1);
+    }
+
+    private static Map<String, String> flags(List<String> args) {
+        Map<String, String> values = new HashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            int equals = arg.indexOf('=');
+            String flag = equals < 0 ? arg : arg.substring(0, equals);
+            if (!OPTIONS.contains(flag)) {
+                throw new Invalid("unknown option `" + arg + "`");
+            }
+            if (equals >= 0) {
+                values.put(flag, arg.substring(equals + 1));
+            } else if (i + 1 < args.size()) {
+                values.put(flag, args.get(++i));
+            } else {
+                throw new Invalid(flag + " needs a value");
+            }
+        }
+        return values;
+    }
+
+    private static String pick(String flag, String env, String fallback) {
+        if (flag != null) {
+            return flag;
+        }
+        return env == null || env.isBlank() ? fallback : env.strip();
+    }
+
+    private static int port(String flag, String text, boolean zeroAllowed) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= (zeroAllowed ? 0 : 1) && port <= 65_535) {
+                return port;
+            }
+        } catch (NumberFormatException notANumber) {
+            // answered below
+        }
+        throw new Invalid(flag + " must be a port number " + (zeroAllowed ? "0" : "1") + "..65535, not `" + text + "`");
+    }
+}

@@ -1,0 +1,188 @@
+package dev.wrenn.launcher;
+
+import dev.wrenn.control.ControlPlane;
+import dev.wrenn.control.config.Config;
+import dev.wrenn.control.config.ConfigLoader;
+import dev.wrenn.host.HostAgent;
+import dev.wrenn.host.HostAgentConfig;
+import dev.wrenn.host.error.HostAgentException;
+import dev.wrenn.host.image.ImageStore;
+import dev.wrenn.host.sys.Privileges;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code wrenn up}: the host agent and the control plane in one process, on one machine, with SQLite. The host
+ * agent serves gRPC on a free loopback port that only the control plane is told about. Stopping (Ctrl-C, SIGTERM)
+ * stops the HTTP server first (open terminals are killed), then the host agent, which destroys every sandbox, then
+ * closes the database. Killed hard, it leaves VMs to the next start's sweep.
+ */
+public final class WrennUp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WrennUp.class);
+
+    private final HostAgent hostAgent;
+    private final ControlPlane controlPlane;
+    private final UpOptions options;
+    private boolean closed;
+
+    private WrennUp(HostAgent hostAgent, ControlPlane controlPlane, UpOptions options) {
+        this.hostAgent = hostAgent;
+        this.controlPlane = controlPlane;
+        this.options = options;
+    }
+
+    /** Starts both programs; if the control plane cannot start, the host agent is stopped again. */
+    public static WrennUp start(UpOptions options, Map<String, String> env) {
+        // The control plane's config first: it creates the data directory 0700 (it will hold password hashes).
+        Config controlConfig = ConfigLoader.load(
+                env,
+                "--data-dir",
+                options.dataDir().toString(),
+                "--port",
+                "" + options.port(),
+                "--host",
+                options.host());
+        requireGuestImage(options);
+        HostAgent hostAgent = HostAgent.start(hostAgentConfig(options, env));
+        try {
+            ControlPlane controlPlane = ControlPlane.start(
+                    pointedAt(controlConfig, hostAgent.address().getPort()));
+            return new WrennUp(hostAgent, controlPlane, options);
+        } catch (RuntimeException e) {
+            hostAgent.stop();
+            throw e;
+        }
+    }
+
+    /** The control plane's port (the one chosen when {@code --port 0} was asked). */
+    public int port() {
+        return controlPlane.port();
+    }
+
+    /** Where a browser on this machine reaches the console. */
+    public String url() {
+        String host = options.host();
+        boolean anyAddress = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+        String shown = anyAddress ? "127.0.0.1" : host.contains(":") ? "[" + host + "]" : host;
+        return "http://" + shown + ":" + port() + "/";
+    }
+
+    public HostAgent hostAgent() {
+        return hostAgent;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.info("wrenn up stopping");
+        try {
+            controlPlane.close();
+        } finally {
+            hostAgent.stop();
+        }
+        LOG.info("wrenn up stopped");
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        List<String> arguments = List.of(args);
+        if (arguments.contains("-h") || arguments.contains("--help")) {
+            System.out.println(UpOptions.USAGE);
+            return;
+        }
+        UpOptions options = optionsOrExit(arguments);
+        if (!Privileges.isRoot()) {
+            fail(
+                    1,
+                    "must run as root: the host agent creates network namespaces, TAP devices and nft tables and"
+                            + " starts QEMU (try: sudo ./wrenn up)");
+        }
+        WrennUp up = startOrExit(options);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            up.close();
+                            stopped.countDown();
+                        },
+                        "wrenn-up-shutdown"));
+        System.out.println(Quickstart.banner(up.url()));
+        System.out.flush();
+        stopped.await();
+    }
+
+    private static HostAgentConfig hostAgentConfig(UpOptions options, Map<String, String> env) {
+        Map<String, String> hostEnv = new HashMap<>(env);
+        hostEnv.remove("WRENN_LISTEN"); // the agent is reachable only from this process's control plane
+        HostAgentConfig parsed =
+                HostAgentConfig.parse(List.of("--data-dir", options.dataDir().toString()), hostEnv);
+        return new HostAgentConfig(
+                parsed.dataDir(),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                parsed.accel(),
+                parsed.egress(),
+                parsed.maxVcpus(),
+                parsed.maxMemoryMib(),
+                parsed.maxSandboxes(),
+                parsed.firstSlot(),
+                parsed.bootTimeout());
+    }
+
+    private static Config pointedAt(Config config, int hostAgentPort) {
+        return new Config(
+                config.dataDir(),
+                config.listenHost(),
+                config.port(),
+                config.database(),
+                config.jwtSecret(),
+                "127.0.0.1:" + hostAgentPort,
+                config.maxUploadBytes(),
+                config.bcryptCost());
+    }
+
+    /** Without an image nothing can boot; say how to build one instead of failing in the accelerator probe. */
+    private static void requireGuestImage(UpOptions options) {
+        try {
+            new ImageStore(options.dataDir().resolve("images")).resolve(ImageStore.BASE);
+        } catch (HostAgentException e) {
+            throw new HostAgentException(
+                    e.code(),
+                    "no guest image in " + options.dataDir().resolve("images") + " (" + e.getMessage()
+                            + "); `./wrenn up` builds it, or run images/build.sh --data-dir " + options.dataDir(),
+                    e);
+        }
+    }
+
+    private static UpOptions optionsOrExit(List<String> arguments) {
+        try {
+            return UpOptions.parse(arguments, System.getenv());
+        } catch (UpOptions.Invalid e) {
+            System.err.println(UpOptions.USAGE);
+            fail(2, e.getMessage());
+            throw e; // not reached
+        }
+    }
+
+    private static WrennUp startOrExit(UpOptions options) {
+        try {
+            return start(options, System.getenv());
+        } catch (RuntimeException e) {
+            LOG.error("wrenn up failed to start", e);
+            fail(1, "starting: " + e.getMessage());
+            throw e; // not reached
+        }
+    }
+
+    private static void fail(int status, String message) {
+        System.err.println("wrenn up: " + message);
+        System.exit(status);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.wrenn.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class UpOptionsTest {
+
+    @Test
+    void withoutOptionsItServesLoopbackPort8080FromVarLibWrenn() {
+        UpOptions options = UpOptions.parse(List.of(), Map.of());
+
+        assertThat(options).isEqualTo(new UpOptions(Path.of("/var/lib/wrenn"), "127.0.0.1", 8080, 8081));
+    }
+
+    @Test
+    void flagsWinOverTheEnvironmentAndTheProxyPortFollowsThePort() {
+        UpOptions options = UpOptions.parse(
+                List.of("--data-dir", "/tmp/w", "--port=9000"),
+                Map.of("WRENN_PORT", "7000", "WRENN_DATA_DIR", "/srv/wrenn", "WRENN_LISTEN_HOST", "0.0.0.0"));
+
+        assertThat(options).isEqualTo(new UpOptions(Path.of("/tmp/w"), "0.0.0.0", 9000, 9001));
+    }
+
+    @Test
+    void theProxyPortCanBeSetButNotToTheApiPort() {
+        assertThat(UpOptions.parse(List.of("--proxy-port", "9999"), Map.of()).proxyPort())
+                .isEqualTo(9999);
+        assertThatThrownBy(() -> UpOptions.parse(List.of("--port", "9000", "--proxy-port", "9000"), Map.of()))
+                .hasMessage("--proxy-port must differ from --port (both 9000)");
+    }
+
+    @Test
+    void badOptionsAreRefusedNamingTheOption() {
+        assertThatThrownBy(() -> UpOptions.parse(List.of("--listen", "x"), Map.of()))
+                .hasMessage("unknown option `--listen`");
+        assertThatThrownBy(() -> UpOptions.parse(List.of("--port", "http"), Map.of()))
+                .hasMessage("--port must be a port number 0..65535, not `http`");
+        assertThatThrownBy(() -> UpOptions.parse(List.of("--data-dir"), Map.of()))
+                .hasMessage("--data-dir needs a value");
+    }
+}
