@@ -8,6 +8,7 @@ import dev.wrenn.control.db.ApiKeyRepository;
 import dev.wrenn.control.db.Database;
 import dev.wrenn.control.db.SandboxRepository;
 import dev.wrenn.control.db.TemplateRepository;
+import dev.wrenn.control.e2b.E2bCompat;
 import dev.wrenn.control.exec.ExecRoutes;
 import dev.wrenn.control.exec.ExecStreamSocket;
 import dev.wrenn.control.files.FileRoutes;
@@ -77,7 +78,8 @@ public final class ControlPlaneApp {
             ApiKeyService apiKeys,
             Authenticator auth,
             HostAgentClient hostAgent,
-            SandboxService sandboxes) {
+            SandboxService sandboxes,
+            E2bCompat e2b) {
         static Components wire(Config config, Database database, HostAgentClient hostAgent, Clock clock) {
             JwtService tokens = new JwtService(config.jwtSecret(), clock);
             ApiKeyService apiKeys = new ApiKeyService(new ApiKeyRepository(database), clock);
@@ -85,7 +87,13 @@ public final class ControlPlaneApp {
                     new AccountRepository(database), new PasswordHasher(config.bcryptCost()), tokens, clock);
             SandboxService sandboxes = new SandboxService(
                     new SandboxRepository(database), new TemplateRepository(database), hostAgent, clock);
-            return new Components(accounts, apiKeys, new Authenticator(tokens, apiKeys), hostAgent, sandboxes);
+            return new Components(
+                    accounts,
+                    apiKeys,
+                    new Authenticator(tokens, apiKeys),
+                    hostAgent,
+                    sandboxes,
+                    E2bCompat.wire(database, sandboxes, hostAgent, clock));
         }
 
         /** Sandboxes, exec (request and WebSocket) and files. */
@@ -94,6 +102,7 @@ public final class ControlPlaneApp {
             new ExecRoutes(sandboxes, hostAgent, auth).register(routes);
             new ExecStreamSocket(auth, sandboxes, hostAgent).register(routes);
             new FileRoutes(sandboxes, hostAgent, auth, config.maxUploadBytes()).register(routes);
+            e2b.registerRoutes(routes, auth);
         }
     }
 }

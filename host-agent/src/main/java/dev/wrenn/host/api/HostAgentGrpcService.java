@@ -63,6 +63,7 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
                     .setSandboxId(sandbox.sandboxId())
                     .setStatus(ProtoMapping.status(sandbox.state()))
                     .setHostIp(sandbox.hostIp().toString())
+                    .setEnvdAccessToken(sandbox.envdAccessToken())
                     .build();
         });
     }

@@ -8,7 +8,8 @@ import java.util.HexFormat;
 
 /**
  * One live sandbox: its request, slot, VMM, the undo stack of everything it holds, its state, and the access token
- * its guest agent demands (made here, handed to the guest at /init, never shown to callers).
+ * its guest agent demands (made here, handed to the guest at /init, shown only to the control plane, which hands
+ * it to the sandbox's owner as E2B's envdAccessToken).
  */
 final class Sandbox {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -88,7 +89,8 @@ final class Sandbox {
                 createdAt,
                 lastActiveAt,
                 request.timeoutSec(),
-                stopReason);
+                stopReason,
+                accessToken);
     }
 
     private static String newToken() {

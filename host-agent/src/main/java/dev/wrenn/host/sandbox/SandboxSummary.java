@@ -17,4 +17,5 @@ public record SandboxSummary(
         Instant createdAt,
         Instant lastActiveAt,
         int timeoutSec,
-        String stopReason) {}
+        String stopReason,
+        String envdAccessToken) {}
