@@ -5,6 +5,10 @@ import dev.wrenn.control.config.Config;
 import dev.wrenn.control.config.ConfigLoader;
 import dev.wrenn.control.db.Database;
 import dev.wrenn.control.db.SandboxRepository;
+import dev.wrenn.control.db.TemplateRepository;
+import dev.wrenn.control.e2b.E2bCompat;
+import dev.wrenn.control.e2b.SandboxProxy;
+import dev.wrenn.control.e2b.TimeoutScheduler;
 import dev.wrenn.control.hosts.GrpcHostAgentClient;
 import dev.wrenn.control.hosts.HostAgentClient;
 import dev.wrenn.control.reconciler.Reconciler;
@@ -35,7 +39,26 @@ public final class ControlPlaneMain {
         Reconciler reconciler = new Reconciler(
                         new SandboxRepository(database), hostAgent, Clock.systemUTC(), SandboxService.DEFAULT_HOST)
                 .start(Reconciler.INTERVAL);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(app, reconciler, hostAgent, database), "shutdown"));
+        E2bCompat e2b = E2bCompat.wire(
+                database,
+                new SandboxService(
+                        new SandboxRepository(database),
+                        new TemplateRepository(database),
+                        hostAgent,
+                        Clock.systemUTC()),
+                hostAgent,
+                Clock.systemUTC());
+        TimeoutScheduler timeouts = e2b.scheduler().start(TimeoutScheduler.INTERVAL);
+        SandboxProxy proxy = SandboxProxy.start(config.listenHost(), config.proxyPort(), e2b);
+        LOG.info("E2B sandbox proxy listening on {}:{}", config.listenHost(), proxy.port());
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            proxy.close();
+                            timeouts.close();
+                            stop(app, reconciler, hostAgent, database);
+                        },
+                        "shutdown"));
     }
 
     private static Config loadOrExit(String[] args) {
