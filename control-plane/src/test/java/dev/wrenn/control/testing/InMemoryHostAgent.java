@@ -14,6 +14,7 @@ import dev.wrenn.protocol.hostagent.v1.ExecStreamRequest;
 import dev.wrenn.protocol.hostagent.v1.ExecStreamResponse;
 import dev.wrenn.protocol.hostagent.v1.ListSandboxesResponse;
 import dev.wrenn.protocol.hostagent.v1.ReadFileStreamRequest;
+import dev.wrenn.protocol.hostagent.v1.ResumeSandboxResponse;
 import dev.wrenn.protocol.hostagent.v1.SandboxInfo;
 import dev.wrenn.protocol.hostagent.v1.SandboxStatus;
 import dev.wrenn.protocol.hostagent.v1.WriteFileMeta;
@@ -79,6 +80,40 @@ public class InMemoryHostAgent extends FakeHostAgent {
         return CreateSandboxResponse.newBuilder()
                 .setSandboxId(request.getSandboxId())
                 .setStatus(SandboxStatus.SANDBOX_STATUS_RUNNING)
+                .setHostIp(vm.hostIp)
+                .setEnvdAccessToken(accessToken(request.getSandboxId()))
+                .build();
+    }
+
+    /** The guest agent token this agent made up for a sandbox. */
+    public static String accessToken(String sandboxId) {
+        return "token-" + sandboxId;
+    }
+
+    @Override
+    public SandboxInfo getSandbox(String sandboxId) {
+        Vm vm = vm(sandboxId);
+        return SandboxInfo.newBuilder()
+                .setSandboxId(sandboxId)
+                .setStatus(vm.status)
+                .setTemplate(vm.request.getTemplate())
+                .setHostIp(vm.hostIp)
+                .setEnvdAccessToken(accessToken(sandboxId))
+                .build();
+    }
+
+    @Override
+    public void pauseSandbox(String sandboxId) {
+        vm(sandboxId).status = SandboxStatus.SANDBOX_STATUS_PAUSED;
+    }
+
+    @Override
+    public ResumeSandboxResponse resumeSandbox(String sandboxId, int timeoutSec) {
+        Vm vm = vm(sandboxId);
+        vm.status = SandboxStatus.SANDBOX_STATUS_RUNNING;
+        return ResumeSandboxResponse.newBuilder()
+                .setSandboxId(sandboxId)
+                .setStatus(vm.status)
                 .setHostIp(vm.hostIp)
                 .build();
     }
