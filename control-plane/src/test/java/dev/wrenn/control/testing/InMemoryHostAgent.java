@@ -60,6 +60,8 @@ public class InMemoryHostAgent extends FakeHostAgent {
     public final CountDownLatch streamCancelled = new CountDownLatch(1);
     private final Set<String> autoPaused = ConcurrentHashMap.newKeySet();
     private final AtomicInteger slots = new AtomicInteger();
+    /** When set, the address new VMs get (a loopback address where a test serves a fake guest agent). */
+    public volatile String hostIpForNewVms;
     /** Set to make every create fail with this error. */
     public volatile ApiException createFailure;
     /** Set to hold every create until the latch opens (for races with DELETE). */
@@ -75,7 +77,8 @@ public class InMemoryHostAgent extends FakeHostAgent {
         if (createFailure != null) {
             throw createFailure;
         }
-        Vm vm = new Vm(request, "10.11.0." + slots.incrementAndGet());
+        String hostIp = hostIpForNewVms != null ? hostIpForNewVms : "10.11.0." + slots.incrementAndGet();
+        Vm vm = new Vm(request, hostIp);
         vms.put(request.getSandboxId(), vm);
         return CreateSandboxResponse.newBuilder()
                 .setSandboxId(request.getSandboxId())
