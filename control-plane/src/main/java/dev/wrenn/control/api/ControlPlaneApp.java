@@ -17,6 +17,8 @@ import dev.wrenn.control.sandboxes.SandboxRoutes;
 import dev.wrenn.control.sandboxes.SandboxService;
 import dev.wrenn.control.service.AccountService;
 import dev.wrenn.control.service.ApiKeyService;
+import dev.wrenn.control.snapshots.SnapshotRoutes;
+import dev.wrenn.control.snapshots.SnapshotService;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
@@ -79,29 +81,33 @@ public final class ControlPlaneApp {
             Authenticator auth,
             HostAgentClient hostAgent,
             SandboxService sandboxes,
+            SnapshotService snapshots,
             E2bCompat e2b) {
         static Components wire(Config config, Database database, HostAgentClient hostAgent, Clock clock) {
             JwtService tokens = new JwtService(config.jwtSecret(), clock);
             ApiKeyService apiKeys = new ApiKeyService(new ApiKeyRepository(database), clock);
             AccountService accounts = new AccountService(
                     new AccountRepository(database), new PasswordHasher(config.bcryptCost()), tokens, clock);
-            SandboxService sandboxes = new SandboxService(
-                    new SandboxRepository(database), new TemplateRepository(database), hostAgent, clock);
+            TemplateRepository templates = new TemplateRepository(database);
+            SandboxService sandboxes = new SandboxService(new SandboxRepository(database), templates, hostAgent, clock);
+            SnapshotService snapshots = new SnapshotService(templates, sandboxes, hostAgent, clock);
             return new Components(
                     accounts,
                     apiKeys,
                     new Authenticator(tokens, apiKeys),
                     hostAgent,
                     sandboxes,
+                    snapshots,
                     E2bCompat.wire(database, sandboxes, hostAgent, clock));
         }
 
-        /** Sandboxes, exec (request and WebSocket) and files. */
+        /** Sandboxes, exec (request and WebSocket), files and snapshots. */
         void registerSandboxRoutes(RoutesConfig routes, Config config) {
             new SandboxRoutes(sandboxes, hostAgent, auth).register(routes);
             new ExecRoutes(sandboxes, hostAgent, auth).register(routes);
             new ExecStreamSocket(auth, sandboxes, hostAgent).register(routes);
             new FileRoutes(sandboxes, hostAgent, auth, config.maxUploadBytes()).register(routes);
+            new SnapshotRoutes(snapshots, auth).register(routes);
             e2b.registerRoutes(routes, auth);
         }
     }

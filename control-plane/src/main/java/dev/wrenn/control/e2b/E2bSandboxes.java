@@ -8,7 +8,6 @@ import dev.wrenn.control.error.ErrorCode;
 import dev.wrenn.control.hosts.HostAgentClient;
 import dev.wrenn.control.sandboxes.SandboxService;
 import dev.wrenn.control.sandboxes.SandboxSpec;
-import dev.wrenn.protocol.hostagent.v1.ResumeSandboxResponse;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -94,13 +93,7 @@ public final class E2bSandboxes {
         if (sandbox.status() == SandboxStatus.PAUSED) {
             throw new ApiException(ErrorCode.INVALID_STATE, "sandbox " + id + " is already paused");
         }
-        if (sandbox.status() != SandboxStatus.RUNNING) {
-            throw new ApiException(ErrorCode.INVALID_STATE, "sandbox " + id + " is still starting");
-        }
-        hostAgent.pauseSandbox(id);
-        if (!rows.updateIfStatus(sandbox.withStatus(SandboxStatus.PAUSED, now()), SandboxStatus.RUNNING)) {
-            throw new ApiException(ErrorCode.CONFLICT, "sandbox " + id + " changed while it was being paused");
-        }
+        sandboxes.pause(teamId, id);
     }
 
     /**
@@ -111,7 +104,7 @@ public final class E2bSandboxes {
         Sandbox sandbox = live(teamId, id);
         boolean resumed = sandbox.status() == SandboxStatus.PAUSED;
         if (resumed) {
-            sandbox = resume(sandbox);
+            sandbox = sandboxes.resume(teamId, id);
         }
         Lifecycle lifecycle = lifecycleOf(sandbox);
         Instant wanted = now().plusSeconds(NewSandbox.checkedTimeout(timeoutSec));
@@ -136,16 +129,6 @@ public final class E2bSandboxes {
     /** Whether the sandbox's E2B end time has passed (a /v1 sandbox's never does here). */
     boolean isExpired(String sandboxId) {
         return lifecycles.find(sandboxId).map(l -> l.isExpired(now())).orElse(false);
-    }
-
-    private Sandbox resume(Sandbox paused) {
-        ResumeSandboxResponse answer = hostAgent.resumeSandbox(paused.id(), 0);
-        String hostIp = answer.getHostIp().isEmpty() ? paused.hostIp() : answer.getHostIp();
-        Sandbox running = paused.running(hostIp, now());
-        if (!rows.updateIfStatus(running, SandboxStatus.PAUSED)) {
-            throw new ApiException(ErrorCode.CONFLICT, "sandbox " + paused.id() + " changed while it was resuming");
-        }
-        return running;
     }
 
     private static Instant later(Instant a, Instant b) {

@@ -11,6 +11,7 @@ import java.util.Map;
 
 /**
  * {@code POST|GET /v1/sandboxes}, {@code GET|DELETE /v1/sandboxes/{id}} and {@code POST /v1/sandboxes/{id}/ping},
+ * {@code /pause} and {@code /resume},
  * for an API key or a user token, always within the caller's team.
  */
 public final class SandboxRoutes {
@@ -32,6 +33,8 @@ public final class SandboxRoutes {
         routes.get("/v1/sandboxes/{id}", auth.apiKeyOrJwt(this::get));
         routes.delete("/v1/sandboxes/{id}", auth.apiKeyOrJwt(this::destroy));
         routes.post("/v1/sandboxes/{id}/ping", auth.apiKeyOrJwt(this::ping));
+        routes.post("/v1/sandboxes/{id}/pause", auth.apiKeyOrJwt(this::pause));
+        routes.post("/v1/sandboxes/{id}/resume", auth.apiKeyOrJwt(this::resume));
     }
 
     private void create(Context ctx, Principal caller) {
@@ -61,6 +64,14 @@ public final class SandboxRoutes {
         hostAgent.pingSandbox(sandbox.id());
         sandboxes.touch(sandbox);
         ctx.status(204);
+    }
+
+    private void pause(Context ctx, Principal caller) {
+        ctx.json(SandboxView.of(sandboxes.pause(caller.teamId(), ctx.pathParam("id"))));
+    }
+
+    private void resume(Context ctx, Principal caller) {
+        ctx.json(SandboxView.of(sandboxes.resume(caller.teamId(), ctx.pathParam("id"))));
     }
 
     record CreateRequest(

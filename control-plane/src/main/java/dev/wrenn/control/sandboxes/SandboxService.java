@@ -11,6 +11,7 @@ import dev.wrenn.control.hosts.HostAgentClient;
 import dev.wrenn.control.ids.Ids;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxResponse;
+import dev.wrenn.protocol.hostagent.v1.ResumeSandboxResponse;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -106,6 +107,82 @@ public final class SandboxService {
         return sandbox;
     }
 
+    /** The sandbox if it is paused; 404 if unknown, 409 {@code invalid_state} otherwise. */
+    public Sandbox requirePaused(String teamId, String id) {
+        Sandbox sandbox = get(teamId, id);
+        if (sandbox.status() != SandboxStatus.PAUSED) {
+            throw new ApiException(
+                    ErrorCode.INVALID_STATE,
+                    "sandbox " + id + " is not paused (status: "
+                            + sandbox.status().wireName() + ")");
+        }
+        return sandbox;
+    }
+
+    /**
+     * Pauses a running sandbox (its memory and disk are kept on the host) and returns it paused. When the agent's
+     * inactivity reaper paused it first, the caller still gets what it asked for, so that counts as success.
+     *
+     * @throws ApiException 404 if unknown, 409 {@code invalid_state} if not running
+     */
+    public Sandbox pause(String teamId, String id) {
+        Sandbox running = requireRunning(teamId, id);
+        try {
+            hostAgent.pauseSandbox(id);
+        } catch (ApiException e) {
+            if (e.code() != ErrorCode.CONFLICT || !agentHasPaused(id)) {
+                throw e;
+            }
+        }
+        return markPaused(running);
+    }
+
+    /**
+     * Resumes a paused sandbox with its idle timeout; it comes back on a new address with fresh start and activity
+     * times.
+     *
+     * @throws ApiException 404 if unknown, 409 {@code invalid_state} if not paused, 409 {@code conflict} if it was
+     *     destroyed while resuming
+     */
+    public Sandbox resume(String teamId, String id) {
+        Sandbox paused = requirePaused(teamId, id);
+        ResumeSandboxResponse resumed = hostAgent.resumeSandbox(id, paused.timeoutSec());
+        Sandbox running = paused.running(resumed.getHostIp(), now());
+        if (!sandboxes.updateIfStatus(running, SandboxStatus.PAUSED)) {
+            destroyQuietly(id);
+            throw new ApiException(ErrorCode.CONFLICT, "sandbox " + id + " was destroyed while it was being resumed");
+        }
+        return running;
+    }
+
+    /**
+     * Records that the agent paused {@code running}. Losing the compare-and-set to the reconciler (which saw the
+     * same pause) is fine; losing it to a DELETE is a conflict.
+     */
+    public Sandbox markPaused(Sandbox running) {
+        Sandbox paused = running.withStatus(SandboxStatus.PAUSED, now());
+        if (sandboxes.updateIfStatus(paused, SandboxStatus.RUNNING)) {
+            return paused;
+        }
+        Sandbox current = get(running.teamId(), running.id());
+        if (current.status() != SandboxStatus.PAUSED) {
+            throw new ApiException(
+                    ErrorCode.CONFLICT,
+                    "sandbox " + running.id() + " became " + current.status().wireName()
+                            + " while it was being paused");
+        }
+        return current;
+    }
+
+    private boolean agentHasPaused(String id) {
+        try {
+            return hostAgent.getSandbox(id).getStatus()
+                    == dev.wrenn.protocol.hostagent.v1.SandboxStatus.SANDBOX_STATUS_PAUSED;
+        } catch (ApiException e) {
+            return false;
+        }
+    }
+
     /** Records activity (exec, files, ping) so that idle-time decisions see it. */
     public void touch(Sandbox sandbox) {
         sandboxes.touch(sandbox.id(), now());
@@ -168,7 +245,7 @@ public final class SandboxService {
         try {
             hostAgent.destroySandbox(id);
         } catch (RuntimeException e) {
-            LOG.warn("destroying sandbox {} after its create lost the race to a DELETE failed: {}", id, e.getMessage());
+            LOG.warn("destroying sandbox {} after it lost the race to a DELETE failed: {}", id, e.getMessage());
         }
     }
 }

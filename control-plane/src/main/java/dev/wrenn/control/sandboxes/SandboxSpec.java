@@ -49,7 +49,8 @@ public record SandboxSpec(String template, int vcpus, int memoryMb, int timeoutS
                 metadata);
     }
 
-    static String requireSafeName(String name) {
+    /** The name itself; 400 unless it is safe as a file name on the host. */
+    public static String requireSafeName(String name) {
         if (!SAFE_NAME.matcher(name).matches() || name.contains("..")) {
             throw ApiException.invalid("invalid template name '" + name + "': use 1 to 64 letters, digits, '.', '_'"
                     + " or '-', starting with a letter or digit");

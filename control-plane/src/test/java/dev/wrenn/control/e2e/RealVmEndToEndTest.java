@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The control plane in front of a real host agent booting a real VM: create, exec, files (both kinds of routes, a
- * 10 MiB file through the streaming ones), the exec WebSocket, and destroy, all through the public API.
+ * 10 MiB file through the streaming ones), the exec WebSocket, pause, resume, snapshots and clones, and destroy, all
+ * through the public API.
  */
 class RealVmEndToEndTest {
     private static final String BOUNDARY = "----wrenn-e2e-boundary";
@@ -132,6 +133,66 @@ class RealVmEndToEndTest {
         assertThat(server.get(base, auth).json().get("status").asText()).isEqualTo("stopped");
         assertThat(client.listSandboxes().getSandboxesList())
                 .noneMatch(s -> s.getSandboxId().equals(id));
+    }
+
+    @Test
+    void aRealSandboxKeepsItsFilesThroughPauseResumeAndIntoAClone() {
+        String[] auth = {"Authorization", TestServer.bearer(server.signup("snap@example.com", "correct horse"))};
+        String id = createRunning(auth);
+        String base = "/v1/sandboxes/" + id;
+        assertThat(run(base, "echo kept > /root/state.txt", auth)
+                        .get("exit_code")
+                        .asInt())
+                .isZero();
+
+        assertStatus(server.post(base + "/pause", null, auth), 200, "paused");
+        assertStatus(server.post(base + "/resume", null, auth), 200, "running");
+        assertThat(run(base, "cat /root/state.txt", auth).get("stdout").asText())
+                .isEqualTo("kept\n");
+
+        Reply snapshot = server.post("/v1/snapshots", "{\"sandbox_id\":\"" + id + "\",\"name\":\"e2e-env\"}", auth);
+        assertThat(snapshot.status())
+                .as("snapshot: %s%nagent log:%n%s", snapshot.body(), agent.log())
+                .isEqualTo(201);
+        assertThat(snapshot.json().get("size_bytes").asLong()).isPositive();
+        assertThat(server.get(base, auth).json().get("status").asText()).isEqualTo("paused");
+
+        Reply cloned = server.post("/v1/sandboxes", "{\"template\":\"e2e-env\"}", auth);
+        assertThat(cloned.status())
+                .as("clone: %s%nagent log:%n%s", cloned.body(), agent.log())
+                .isEqualTo(201);
+        String clone = cloned.json().get("id").asText();
+        assertThat(run("/v1/sandboxes/" + clone, "cat /root/state.txt", auth)
+                        .get("stdout")
+                        .asText())
+                .isEqualTo("kept\n");
+
+        assertThat(server.delete("/v1/sandboxes/" + clone, auth).status()).isEqualTo(204);
+        Reply deleted = server.delete("/v1/snapshots/e2e-env", auth);
+        assertThat(deleted.status()).as("delete snapshot: %s", deleted.body()).isEqualTo(204);
+        assertThat(server.delete(base, auth).status()).isEqualTo(204);
+        assertThat(server.get("/v1/snapshots?type=snapshot", auth).json()).isEmpty();
+    }
+
+    private static String createRunning(String... auth) {
+        Reply created = server.post("/v1/sandboxes", "{\"timeout_sec\":0}", auth);
+        assertThat(created.status())
+                .as("create: %s%nagent log:%n%s", created.body(), agent.log())
+                .isEqualTo(201);
+        return created.json().get("id").asText();
+    }
+
+    private static JsonNode run(String sandbox, String script, String... auth) {
+        Reply reply = server.post(sandbox + "/exec", "{\"cmd\":\"sh\",\"args\":[\"-c\",\"" + script + "\"]}", auth);
+        assertThat(reply.status()).as("exec %s: %s", script, reply.body()).isEqualTo(200);
+        return reply.json();
+    }
+
+    private static void assertStatus(Reply reply, int status, String sandboxStatus) {
+        assertThat(reply.status())
+                .as("%s%nagent log:%n%s", reply.body(), agent.log())
+                .isEqualTo(status);
+        assertThat(reply.json().get("status").asText()).isEqualTo(sandboxStatus);
     }
 
     private static Reply upload(String path, String guestPath, byte[] content, String... auth) {

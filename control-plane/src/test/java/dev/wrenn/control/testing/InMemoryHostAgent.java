@@ -5,6 +5,7 @@ import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.error.ErrorCode;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxResponse;
+import dev.wrenn.protocol.hostagent.v1.CreateSnapshotResponse;
 import dev.wrenn.protocol.hostagent.v1.ExecData;
 import dev.wrenn.protocol.hostagent.v1.ExecEnd;
 import dev.wrenn.protocol.hostagent.v1.ExecRequest;
@@ -34,7 +35,8 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
- * A host agent that keeps its "VMs" in memory: creates, destroys, lists, execs (a few known commands), files, and
+ * A host agent that keeps its "VMs" in memory: creates, destroys, lists, execs (a few known commands), files, pause,
+ * resume and snapshots (a snapshot is a copy of the VM's files, handed to VMs created from it), and
  * the events a real agent reports on its own (a VM that died, one the inactivity reaper paused). Tests change its
  * behaviour through the public fields.
  */
@@ -42,7 +44,7 @@ public class InMemoryHostAgent extends FakeHostAgent {
     /** A VM as the agent sees it. */
     public static final class Vm {
         public final CreateSandboxRequest request;
-        public final String hostIp;
+        public volatile String hostIp;
         public volatile SandboxStatus status = SandboxStatus.SANDBOX_STATUS_RUNNING;
         public volatile String stopReason = "";
         public final Map<String, byte[]> files = new ConcurrentHashMap<>();
@@ -58,6 +60,11 @@ public class InMemoryHostAgent extends FakeHostAgent {
     public final List<ExecRequest> execs = new CopyOnWriteArrayList<>();
     public final List<ExecStreamRequest> streams = new CopyOnWriteArrayList<>();
     public final CountDownLatch streamCancelled = new CountDownLatch(1);
+    /** Snapshots by the name the control plane stored them under: the files of the VM they froze. */
+    public final Map<String, Map<String, byte[]>> snapshots = new ConcurrentHashMap<>();
+    /** The timeout each ResumeSandbox call passed, by sandbox id. */
+    public final Map<String, Integer> resumedWithTimeout = new ConcurrentHashMap<>();
+
     private final Set<String> autoPaused = ConcurrentHashMap.newKeySet();
     private final AtomicInteger slots = new AtomicInteger();
     /** When set, the address new VMs get (a loopback address where a test serves a fake guest agent). */
@@ -77,8 +84,11 @@ public class InMemoryHostAgent extends FakeHostAgent {
         if (createFailure != null) {
             throw createFailure;
         }
-        String hostIp = hostIpForNewVms != null ? hostIpForNewVms : "10.11.0." + slots.incrementAndGet();
-        Vm vm = new Vm(request, hostIp);
+        Vm vm = new Vm(request, nextHostIp());
+        Map<String, byte[]> frozen = snapshots.get(request.getTemplate());
+        if (frozen != null) {
+            vm.files.putAll(frozen);
+        }
         vms.put(request.getSandboxId(), vm);
         return CreateSandboxResponse.newBuilder()
                 .setSandboxId(request.getSandboxId())
@@ -91,34 +101,6 @@ public class InMemoryHostAgent extends FakeHostAgent {
     /** The guest agent token this agent made up for a sandbox. */
     public static String accessToken(String sandboxId) {
         return "token-" + sandboxId;
-    }
-
-    @Override
-    public SandboxInfo getSandbox(String sandboxId) {
-        Vm vm = vm(sandboxId);
-        return SandboxInfo.newBuilder()
-                .setSandboxId(sandboxId)
-                .setStatus(vm.status)
-                .setTemplate(vm.request.getTemplate())
-                .setHostIp(vm.hostIp)
-                .setEnvdAccessToken(accessToken(sandboxId))
-                .build();
-    }
-
-    @Override
-    public void pauseSandbox(String sandboxId) {
-        vm(sandboxId).status = SandboxStatus.SANDBOX_STATUS_PAUSED;
-    }
-
-    @Override
-    public ResumeSandboxResponse resumeSandbox(String sandboxId, int timeoutSec) {
-        Vm vm = vm(sandboxId);
-        vm.status = SandboxStatus.SANDBOX_STATUS_RUNNING;
-        return ResumeSandboxResponse.newBuilder()
-                .setSandboxId(sandboxId)
-                .setStatus(vm.status)
-                .setHostIp(vm.hostIp)
-                .build();
     }
 
     @Override
@@ -233,6 +215,70 @@ public class InMemoryHostAgent extends FakeHostAgent {
         }
     }
 
+    @Override
+    public SandboxInfo getSandbox(String sandboxId) {
+        Vm vm = vm(sandboxId);
+        return SandboxInfo.newBuilder()
+                .setSandboxId(sandboxId)
+                .setStatus(vm.status)
+                .setTemplate(vm.request.getTemplate())
+                .setHostIp(vm.hostIp)
+                .setEnvdAccessToken(accessToken(sandboxId))
+                .build();
+    }
+
+    @Override
+    public void pauseSandbox(String sandboxId) {
+        Vm vm = vm(sandboxId);
+        if (vm.status != SandboxStatus.SANDBOX_STATUS_RUNNING) {
+            throw new ApiException(ErrorCode.CONFLICT, "PauseSandbox sandbox " + sandboxId + ": not running");
+        }
+        vm.status = SandboxStatus.SANDBOX_STATUS_PAUSED;
+    }
+
+    /** A resumed VM comes back on a new address, as a real one may. */
+    @Override
+    public ResumeSandboxResponse resumeSandbox(String sandboxId, int timeoutSec) {
+        Vm vm = vm(sandboxId);
+        if (vm.status != SandboxStatus.SANDBOX_STATUS_PAUSED) {
+            throw new ApiException(ErrorCode.CONFLICT, "ResumeSandbox sandbox " + sandboxId + ": not paused");
+        }
+        resumedWithTimeout.put(sandboxId, timeoutSec);
+        vm.hostIp = nextHostIp();
+        vm.status = SandboxStatus.SANDBOX_STATUS_RUNNING;
+        return ResumeSandboxResponse.newBuilder()
+                .setSandboxId(sandboxId)
+                .setStatus(vm.status)
+                .setHostIp(vm.hostIp)
+                .build();
+    }
+
+    /** Pauses a running VM first and leaves it paused; the size is 1 KiB per file. */
+    @Override
+    public CreateSnapshotResponse createSnapshot(String sandboxId, String name) {
+        Vm vm = vm(sandboxId);
+        vm.status = SandboxStatus.SANDBOX_STATUS_PAUSED;
+        snapshots.put(name, Map.copyOf(vm.files));
+        return CreateSnapshotResponse.newBuilder()
+                .setName(name)
+                .setSizeBytes(1024L * (vm.files.size() + 1))
+                .build();
+    }
+
+    /** Refused while a VM booted from it exists, as the real agent refuses (their disks build on its files). */
+    @Override
+    public void deleteSnapshot(String name) {
+        List<String> dependents = vms.entrySet().stream()
+                .filter(e -> e.getValue().request.getTemplate().equals(name))
+                .map(Map.Entry::getKey)
+                .toList();
+        if (!dependents.isEmpty()) {
+            throw new ApiException(
+                    ErrorCode.CONFLICT, "DeleteSnapshot template " + name + ": " + dependents + " depend on it");
+        }
+        snapshots.remove(name);
+    }
+
     /** The VM's QEMU died: the agent keeps listing it as stopped, with the reason. */
     public void vmDies(String sandboxId, String reason) {
         Vm vm = vm(sandboxId);
@@ -256,6 +302,10 @@ public class InMemoryHostAgent extends FakeHostAgent {
 
     public String fileText(String sandboxId, String path) {
         return new String(vm(sandboxId).files.get(path), StandardCharsets.UTF_8);
+    }
+
+    private String nextHostIp() {
+        return hostIpForNewVms != null ? hostIpForNewVms : "10.11.0." + slots.incrementAndGet();
     }
 
     private void awaitGate() {

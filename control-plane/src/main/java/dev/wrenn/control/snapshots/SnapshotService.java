@@ -1,0 +1,159 @@
+package dev.wrenn.control.snapshots;
+
+import dev.wrenn.control.db.Sandbox;
+import dev.wrenn.control.db.SandboxStatus;
+import dev.wrenn.control.db.Template;
+import dev.wrenn.control.db.TemplateRepository;
+import dev.wrenn.control.db.TemplateType;
+import dev.wrenn.control.error.ApiException;
+import dev.wrenn.control.error.ErrorCode;
+import dev.wrenn.control.hosts.HostAgentClient;
+import dev.wrenn.control.ids.Ids;
+import dev.wrenn.control.sandboxes.SandboxService;
+import dev.wrenn.control.sandboxes.SandboxSpec;
+import dev.wrenn.protocol.hostagent.v1.CreateSnapshotResponse;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A team's snapshot templates: frozen copies of a sandbox that new sandboxes boot from. Names are the team's own;
+ * the host agent stores each snapshot under the template's id ({@code tpl-…}), so two teams' equal names never
+ * touch each other's files.
+ */
+public final class SnapshotService {
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotService.class);
+
+    private final TemplateRepository templates;
+    private final SandboxService sandboxes;
+    private final HostAgentClient hostAgent;
+    private final Clock clock;
+
+    public SnapshotService(
+            TemplateRepository templates, SandboxService sandboxes, HostAgentClient hostAgent, Clock clock) {
+        this.templates = templates;
+        this.sandboxes = sandboxes;
+        this.hostAgent = hostAgent;
+        this.clock = clock;
+    }
+
+    /**
+     * Freezes the team's running or paused sandbox into the template {@code name} (null: {@code template-<hex8>}). A
+     * running sandbox is paused by this and stays paused, resumable.
+     *
+     * @throws ApiException 400 for a bad name, 404 for an unknown sandbox, 409 {@code invalid_state} if it is neither
+     *     running nor paused, 409 {@code already_exists} if the team has the name and {@code overwrite} is false
+     */
+    public Template create(String teamId, String sandboxId, String name, boolean overwrite) {
+        String templateName = name == null ? Ids.templateName() : checkedName(name);
+        Sandbox sandbox = requireSnapshottable(teamId, sandboxId);
+        templates.find(teamId, templateName).ifPresent(existing -> replaceOrRefuse(existing, overwrite));
+        String id = Ids.template();
+        CreateSnapshotResponse made = hostAgent.createSnapshot(sandbox.id(), id);
+        if (sandbox.status() == SandboxStatus.RUNNING) {
+            sandboxes.markPaused(sandbox);
+        }
+        Template template = new Template(
+                id,
+                teamId,
+                templateName,
+                TemplateType.SNAPSHOT,
+                sandbox.vcpus(),
+                sandbox.memoryMb(),
+                made.getSizeBytes(),
+                now());
+        insertOrDropFiles(template);
+        return template;
+    }
+
+    /**
+     * The team's templates of {@code typeOrNull} (null: all), newest first, followed by the built-in base image,
+     * which every team can boot.
+     */
+    public List<Template> list(String teamId, TemplateType typeOrNull) {
+        List<Template> all = new ArrayList<>();
+        if (typeOrNull != TemplateType.BASE) {
+            all.addAll(templates.listForTeam(teamId, TemplateType.SNAPSHOT));
+        }
+        if (typeOrNull != TemplateType.SNAPSHOT) {
+            all.add(BuiltInBase.TEMPLATE);
+        }
+        return all;
+    }
+
+    /** All the team's templates, newest first, and the built-in base. */
+    public List<Template> list(String teamId) {
+        return list(teamId, null);
+    }
+
+    /**
+     * Deletes the snapshot's files on the host, then its row.
+     *
+     * @throws ApiException 404 if the team has no template of that name; 409 {@code conflict} while sandboxes booted
+     *     from it still exist (their disks build on its files)
+     */
+    public void delete(String teamId, String name) {
+        Template template = templates
+                .find(teamId, SandboxSpec.requireSafeName(name))
+                .orElseThrow(() -> ApiException.notFound("template " + name + " not found"));
+        hostAgent.deleteSnapshot(template.id());
+        templates.delete(teamId, name);
+    }
+
+    private static String checkedName(String name) {
+        SandboxSpec.requireSafeName(name);
+        if (name.equals(SandboxSpec.DEFAULT_TEMPLATE)) {
+            throw ApiException.invalid("template name '" + name + "' is reserved for the built-in base image");
+        }
+        return name;
+    }
+
+    private Sandbox requireSnapshottable(String teamId, String sandboxId) {
+        if (sandboxId == null || sandboxId.isBlank()) {
+            throw ApiException.invalid("sandbox_id is required");
+        }
+        Sandbox sandbox = sandboxes.get(teamId, sandboxId);
+        if (sandbox.status() != SandboxStatus.RUNNING && sandbox.status() != SandboxStatus.PAUSED) {
+            throw new ApiException(
+                    ErrorCode.INVALID_STATE,
+                    "sandbox " + sandboxId + " must be running or paused to be snapshotted (status: "
+                            + sandbox.status().wireName() + ")");
+        }
+        return sandbox;
+    }
+
+    private void replaceOrRefuse(Template existing, boolean overwrite) {
+        if (!overwrite) {
+            throw new ApiException(
+                    ErrorCode.ALREADY_EXISTS,
+                    "template " + existing.name() + " already exists (add ?overwrite=true to replace it)");
+        }
+        hostAgent.deleteSnapshot(existing.id());
+        templates.delete(existing.teamId(), existing.name());
+    }
+
+    /** A concurrent create of the same name may have won; then this snapshot's files are dropped again. */
+    private void insertOrDropFiles(Template template) {
+        try {
+            templates.insert(template);
+        } catch (RuntimeException e) {
+            try {
+                hostAgent.deleteSnapshot(template.id());
+            } catch (RuntimeException cleanup) {
+                LOG.warn(
+                        "dropping snapshot {} whose row was not recorded failed: {}",
+                        template.id(),
+                        cleanup.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}
