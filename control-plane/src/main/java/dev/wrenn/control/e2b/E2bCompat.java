@@ -3,15 +3,18 @@ package dev.wrenn.control.e2b;
 import dev.wrenn.control.api.Authenticator;
 import dev.wrenn.control.db.Database;
 import dev.wrenn.control.db.SandboxRepository;
+import dev.wrenn.control.db.TemplateRepository;
 import dev.wrenn.control.hosts.HostAgentClient;
 import dev.wrenn.control.sandboxes.SandboxService;
+import dev.wrenn.control.snapshots.SnapshotService;
 import io.javalin.config.RoutesConfig;
 import java.time.Clock;
 
-/** The E2B-compatible pieces over one database and host agent: the API's service, its scheduler and the proxy. */
+/** The E2B-compatible pieces over one database and host agent: the API's services, its scheduler and the proxy. */
 public record E2bCompat(
         E2bSandboxes sandboxes,
         SandboxService core,
+        SnapshotService snapshots,
         SandboxRepository rows,
         LifecycleRepository lifecycles,
         GuestTokens tokens,
@@ -24,6 +27,7 @@ public record E2bCompat(
         return new E2bCompat(
                 new E2bSandboxes(core, rows, lifecycles, hostAgent, tokens, clock),
                 core,
+                new SnapshotService(new TemplateRepository(database), core, hostAgent, clock),
                 rows,
                 lifecycles,
                 tokens,
@@ -31,7 +35,7 @@ public record E2bCompat(
     }
 
     public void registerRoutes(RoutesConfig routes, Authenticator auth) {
-        new E2bRoutes(sandboxes, core, auth).register(routes);
+        new E2bRoutes(sandboxes, core, snapshots, auth).register(routes);
     }
 
     public TimeoutScheduler scheduler() {

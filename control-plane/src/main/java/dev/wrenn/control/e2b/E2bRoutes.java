@@ -4,6 +4,7 @@ import dev.wrenn.control.api.Authenticator;
 import dev.wrenn.control.api.Principal;
 import dev.wrenn.control.db.Sandbox;
 import dev.wrenn.control.error.ApiException;
+import dev.wrenn.control.snapshots.SnapshotService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -24,9 +25,16 @@ public final class E2bRoutes {
     private final Authenticator auth;
     private final dev.wrenn.control.sandboxes.SandboxService core;
 
-    public E2bRoutes(E2bSandboxes sandboxes, dev.wrenn.control.sandboxes.SandboxService core, Authenticator auth) {
+    private final E2bSnapshotRoutes snapshots;
+
+    public E2bRoutes(
+            E2bSandboxes sandboxes,
+            dev.wrenn.control.sandboxes.SandboxService core,
+            SnapshotService snapshots,
+            Authenticator auth) {
         this.sandboxes = sandboxes;
         this.core = core;
+        this.snapshots = new E2bSnapshotRoutes(snapshots, core);
         this.auth = auth;
     }
 
@@ -40,6 +48,10 @@ public final class E2bRoutes {
         routes.delete("/sandboxes/{id}", handle(this::kill));
         routes.post("/sandboxes/{id}/timeout", handle(this::setTimeout));
         routes.post("/sandboxes/{id}/pause", handle(this::pause));
+        routes.post("/sandboxes/{id}/snapshots", handle(snapshots::create));
+        routes.get("/snapshots", handle(snapshots::list));
+        routes.delete("/templates/{id}", handle(snapshots::delete));
+        routes.get("/templates/aliases/{alias}", handle(snapshots::alias));
     }
 
     private void create(Context ctx, Principal caller) {
