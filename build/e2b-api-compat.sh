@@ -10,7 +10,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-source build/java-home.sh 2>/dev/null || export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+source build/java-home.sh
+export JAVA_HOME="$(wrenn_java_home)"
 JAVA="$JAVA_HOME/bin/java"
 IMAGE_DIR="${WRENN_TEST_DATA_DIR:-/var/lib/wrenn-test}/images/current"
 FIRST_SLOT="${WRENN_E2B_COMPAT_FIRST_SLOT:-230}"
