@@ -93,7 +93,8 @@ say "installing the pinned SDK"
 (cd "$COMPAT_DIR" && if [ -f package-lock.json ]; then npm ci --silent; else npm install --silent; fi)
 
 say "running the suite"
+cd "$COMPAT_DIR"
 tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=(test/*.test.mjs)
-(cd "$COMPAT_DIR" && E2B_API_URL="http://127.0.0.1:$API_PORT" E2B_SANDBOX_URL="http://127.0.0.1:$PROXY_PORT" \
+(E2B_API_URL="http://127.0.0.1:$API_PORT" E2B_SANDBOX_URL="http://127.0.0.1:$PROXY_PORT" \
   E2B_API_KEY="$E2B_KEY" node --test --test-concurrency=1 --test-reporter=spec "${tests[@]}")
