@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,17 +51,40 @@ public final class SandboxProxy implements AutoCloseable {
     private static final int BUFFER = 16 * 1024;
 
     private final HttpServer server;
-    private final HttpClient client;
     private final E2bCompat e2b;
+    /**
+     * One client (one connection pool) per sandbox: a killed sandbox's address is soon given to the next one, and a
+     * kept-alive connection to the old guest must never carry the new sandbox's traffic.
+     */
+    private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
 
     private SandboxProxy(HttpServer server, E2bCompat e2b) {
         this.server = server;
         this.e2b = e2b;
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
-                .build();
+    }
+
+    private HttpClient clientFor(Sandbox sandbox) {
+        return clients.computeIfAbsent(
+                sandbox.id() + "@" + sandbox.hostIp(),
+                key -> HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .executor(Executors.newVirtualThreadPerTaskExecutor())
+                        .build());
+    }
+
+    /** Drops the pools of sandboxes that no longer run here. */
+    private void dropClients(String sandboxId) {
+        clients.keySet().removeIf(key -> {
+            if (key.startsWith(sandboxId + "@")) {
+                HttpClient gone = clients.get(key);
+                if (gone != null) {
+                    gone.close();
+                }
+                return true;
+            }
+            return false;
+        });
     }
 
     public static SandboxProxy start(String host, int port, E2bCompat e2b) {
@@ -106,6 +130,7 @@ public final class SandboxProxy implements AutoCloseable {
                 .filter(s -> s.status() == SandboxStatus.RUNNING && !s.hostIp().isEmpty())
                 .filter(s -> !e2b.sandboxes().isExpired(s.id()));
         if (sandbox.isEmpty()) {
+            dropClients(route.sandboxId());
             answer(exchange, 502, notFound(route.sandboxId()));
             return;
         }
@@ -127,15 +152,15 @@ public final class SandboxProxy implements AutoCloseable {
                 case OPEN -> {}
             }
         }
-        forward(exchange, sandbox.get().hostIp(), route.port());
+        forward(exchange, sandbox.get(), route.port());
     }
 
-    private void forward(HttpExchange exchange, String hostIp, int port) throws IOException {
-        URI target = URI.create(
-                "http://" + hostIp + ":" + port + exchange.getRequestURI().getRawPath()
-                        + (exchange.getRequestURI().getRawQuery() == null
-                                ? ""
-                                : "?" + exchange.getRequestURI().getRawQuery()));
+    private void forward(HttpExchange exchange, Sandbox sandbox, int port) throws IOException {
+        URI target = URI.create("http://" + sandbox.hostIp() + ":" + port
+                + exchange.getRequestURI().getRawPath()
+                + (exchange.getRequestURI().getRawQuery() == null
+                        ? ""
+                        : "?" + exchange.getRequestURI().getRawQuery()));
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(target).method(exchange.getRequestMethod(), body(exchange));
         exchange.getRequestHeaders().forEach((name, values) -> {
@@ -145,7 +170,7 @@ public final class SandboxProxy implements AutoCloseable {
         });
         HttpResponse<InputStream> response;
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            response = clientFor(sandbox).send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             answer(exchange, 502, error(502, "the sandbox's port " + port + " did not answer: " + e.getMessage()));
             return;
@@ -219,6 +244,7 @@ public final class SandboxProxy implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
-        client.close();
+        clients.values().forEach(HttpClient::close);
+        clients.clear();
     }
 }
