@@ -48,6 +48,7 @@ public final class E2bRoutes {
         routes.delete("/sandboxes/{id}", handle(this::kill));
         routes.post("/sandboxes/{id}/timeout", handle(this::setTimeout));
         routes.post("/sandboxes/{id}/pause", handle(this::pause));
+        routes.get("/sandboxes/{id}/metrics", handle(this::metrics));
         routes.post("/sandboxes/{id}/snapshots", handle(snapshots::create));
         routes.get("/snapshots", handle(snapshots::list));
         routes.delete("/templates/{id}", handle(snapshots::delete));
@@ -63,6 +64,10 @@ public final class E2bRoutes {
         E2bSandboxes.Connected connected = sandboxes.connect(
                 caller.teamId(), ctx.pathParam("id"), timeout == null ? NewSandbox.DEFAULT_TIMEOUT_SEC : timeout);
         E2bJson.write(ctx, connected.resumed() ? 201 : 200, connected.sandbox());
+    }
+
+    private void metrics(Context ctx, Principal caller) {
+        E2bJson.write(ctx, 200, sandboxes.metrics(caller.teamId(), ctx.pathParam("id")));
     }
 
     private void detail(Context ctx, Principal caller) {

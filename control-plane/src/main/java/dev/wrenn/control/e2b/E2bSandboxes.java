@@ -11,6 +11,9 @@ import dev.wrenn.control.sandboxes.SandboxSpec;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The E2B face of Wrenn's sandboxes: the same rows and VMs as /v1, plus an absolute end time per sandbox (E2B's
@@ -137,5 +140,28 @@ public final class E2bSandboxes {
 
     Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /**
+     * One metrics sample of a running sandbox in E2B's {@code SandboxMetric} shape (the guest agent's /metrics through
+     * the host agent); a paused sandbox has none, so the list is empty.
+     */
+    public List<Map<String, Object>> metrics(String teamId, String id) {
+        Sandbox sandbox = sandboxes.get(teamId, id);
+        if (sandbox.status() != SandboxStatus.RUNNING) {
+            return List.of();
+        }
+        var sample = hostAgent.getMetrics(sandbox.id());
+        Instant at = Instant.ofEpochMilli(sample.getTimestampUnixMs());
+        Map<String, Object> metric = new LinkedHashMap<>();
+        metric.put("timestamp", at.toString());
+        metric.put("timestampUnix", at.getEpochSecond());
+        metric.put("cpuCount", sample.getCpuCount());
+        metric.put("cpuUsedPct", sample.getCpuUsedPct());
+        metric.put("memUsed", sample.getMemUsedBytes());
+        metric.put("memTotal", sample.getMemTotalBytes());
+        metric.put("diskUsed", sample.getDiskUsedBytes());
+        metric.put("diskTotal", sample.getDiskTotalBytes());
+        return List.of(metric);
     }
 }
