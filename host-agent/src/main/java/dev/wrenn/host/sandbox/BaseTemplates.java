@@ -1,5 +1,7 @@
 package dev.wrenn.host.sandbox;
 
+import dev.wrenn.host.error.ErrorCode;
+import dev.wrenn.host.error.HostAgentException;
 import dev.wrenn.host.guest.GuestEndpoint;
 import dev.wrenn.host.guest.GuestInitializer;
 import dev.wrenn.host.image.GuestImage;
@@ -9,6 +11,8 @@ import dev.wrenn.host.snapshot.TemplateMaker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -28,6 +32,7 @@ import org.slf4j.LoggerFactory;
 final class BaseTemplates {
     private static final Logger log = LoggerFactory.getLogger(BaseTemplates.class);
     static final String PREFIX = "_base-";
+    static final Duration RETRY_AFTER = Duration.ofMinutes(5);
 
     private final SnapshotStore store;
     private final VmLauncher launcher;
@@ -36,6 +41,7 @@ final class BaseTemplates {
     private final GuestInitializer initializer;
     private final Duration readyTimeout;
     private final Predicate<String> inUse;
+    private final Map<String, Instant> failedAt = new HashMap<>();
 
     /** @param inUse whether a sandbox or template depends on the named template */
     BaseTemplates(
@@ -63,7 +69,11 @@ final class BaseTemplates {
         return template != null && template.startsWith(PREFIX);
     }
 
-    /** The base template of this image and shape, built now if it does not exist yet. */
+    /**
+     * The base template of this image and shape, built now if it does not exist yet. A build that failed is not tried
+     * again for {@link #RETRY_AFTER} (creates cold-boot meanwhile), so a guest that cannot be snapshotted does not
+     * make every create pay for a second boot.
+     */
     String ensure(GuestImage image, int vcpus, int memoryMb) {
         String name = name(image, vcpus, memoryMb);
         if (store.template(name).isPresent()) {
@@ -71,7 +81,20 @@ final class BaseTemplates {
         }
         synchronized (this) {
             if (store.template(name).isEmpty()) {
-                build(name, image, vcpus, memoryMb);
+                Instant failed = failedAt.get(name);
+                if (failed != null && failed.plus(RETRY_AFTER).isAfter(Instant.now())) {
+                    throw new HostAgentException(
+                            ErrorCode.UNAVAILABLE,
+                            "base template %s failed at %s; not retried before %s"
+                                    .formatted(name, failed, failed.plus(RETRY_AFTER)));
+                }
+                try {
+                    build(name, image, vcpus, memoryMb);
+                } catch (RuntimeException e) {
+                    failedAt.put(name, Instant.now());
+                    throw e;
+                }
+                failedAt.remove(name);
                 pruneOlderThan(image);
             }
         }

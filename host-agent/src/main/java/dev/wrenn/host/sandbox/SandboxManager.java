@@ -126,8 +126,8 @@ public final class SandboxManager implements AutoCloseable {
         TemplateMaker maker = new TemplateMaker(store, qemuImg);
         this.baseTemplates =
                 new BaseTemplates(store, launcher, pauser, maker, initializer, readyTimeout, templates::inUse);
-        this.snapshots = new SnapshotOperations(
-                store, launcher, pauser, new Resumer(store, vmms), maker, initializer, readyTimeout, this);
+        this.snapshots =
+                new SnapshotOperations(store, launcher, pauser, new Resumer(store, vmms), maker, initializer, this);
     }
 
     public SandboxSummary create(SandboxRequest request) {
@@ -136,10 +136,10 @@ public final class SandboxManager implements AutoCloseable {
         synchronized (sandbox.lock()) {
             try {
                 VmRun run = origin.template() == null
-                        ? launcher.coldBoot(sandbox.id(), origin.image(), origin.vcpus(), origin.memoryMb())
-                        : launcher.clone(sandbox.id(), cloner, origin.template());
+                        ? coldBoot(sandbox, origin, request.envVars())
+                        : launcher.clone(
+                                sandbox.id(), cloner, origin.template(), restoredInit(sandbox, origin, request));
                 sandbox.startRun(run);
-                initialize(sandbox, origin, request.envVars());
                 sandbox.moveTo(VmState.RUNNING);
                 watchExit(sandbox, run.vmm());
                 log.info(
@@ -178,13 +178,23 @@ public final class SandboxManager implements AutoCloseable {
         return sandbox;
     }
 
-    private void initialize(Sandbox sandbox, CreateOrigin origin, Map<String, String> envVars) {
-        GuestEndpoint guest = endpoint(sandbox);
-        if (origin.template() == null) {
-            initializer.initialize(guest, envVars, readyTimeout);
-        } else {
-            initializer.reinitialize(guest, origin.trustedToken(), envVars, readyTimeout);
+    /** A cold boot's guest gets its /init once it answers /health. */
+    private VmRun coldBoot(Sandbox sandbox, CreateOrigin origin, Map<String, String> envVars) {
+        VmRun run = launcher.coldBoot(sandbox.id(), origin.image(), origin.vcpus(), origin.memoryMb());
+        try {
+            initializer.initialize(
+                    new GuestEndpoint(sandbox.id(), run.slot().hostIp(), sandbox.accessToken()), envVars, readyTimeout);
+        } catch (RuntimeException e) {
+            run.cleanup().unwind();
+            throw e;
         }
+        return run;
+    }
+
+    /** A clone's /init is its readiness check: a new token, authorized by the one the template's guest holds. */
+    private RestoredGuestInit restoredInit(Sandbox sandbox, CreateOrigin origin, SandboxRequest request) {
+        return new RestoredGuestInit(
+                initializer, sandbox.id(), sandbox.accessToken(), origin.trustedToken(), request.envVars());
     }
 
     /** Stops and removes a sandbox, its VM and its snapshot; an unknown id is not an error (it may be gone already). */

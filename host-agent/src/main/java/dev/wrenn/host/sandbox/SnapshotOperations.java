@@ -8,7 +8,6 @@ import dev.wrenn.host.snapshot.Resumer;
 import dev.wrenn.host.snapshot.Snapshot;
 import dev.wrenn.host.snapshot.SnapshotStore;
 import dev.wrenn.host.snapshot.TemplateMaker;
-import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +26,6 @@ final class SnapshotOperations {
     private final Resumer resumer;
     private final TemplateMaker maker;
     private final GuestInitializer initializer;
-    private final Duration readyTimeout;
     private final SandboxManager manager;
 
     SnapshotOperations(
@@ -37,7 +35,6 @@ final class SnapshotOperations {
             Resumer resumer,
             TemplateMaker maker,
             GuestInitializer initializer,
-            Duration readyTimeout,
             SandboxManager manager) {
         this.store = store;
         this.launcher = launcher;
@@ -45,7 +42,6 @@ final class SnapshotOperations {
         this.resumer = resumer;
         this.maker = maker;
         this.initializer = initializer;
-        this.readyTimeout = readyTimeout;
         this.manager = manager;
     }
 
@@ -82,17 +78,16 @@ final class SnapshotOperations {
             sandbox.moveTo(VmState.RESUMING);
             VmRun run;
             try {
-                run = launcher.resume(sandbox.id(), resumer);
+                // Same token; the guest gets the host's clock and fresh randomness.
+                run = launcher.resume(
+                        sandbox.id(),
+                        resumer,
+                        new RestoredGuestInit(
+                                initializer, sandbox.id(), sandbox.accessToken(), sandbox.accessToken(), Map.of()));
             } catch (RuntimeException e) {
                 throw keptPausedOrBroken(sandbox, e);
             }
             sandbox.startRun(run);
-            try {
-                initializer.reinitialize(
-                        SandboxManager.endpoint(sandbox), sandbox.accessToken(), Map.of(), readyTimeout);
-            } catch (RuntimeException e) {
-                throw broken(sandbox, "it resumed but its guest agent could not be re-initialized", e);
-            }
             if (timeoutSec > 0) {
                 sandbox.timeoutSec(timeoutSec);
             }

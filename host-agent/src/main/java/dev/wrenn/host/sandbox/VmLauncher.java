@@ -63,7 +63,7 @@ final class VmLauncher {
 
     /** Boots {@code image}'s kernel with a fresh disk overlay over its (versioned) root disk. */
     VmRun coldBoot(String name, GuestImage image, int vcpus, int memoryMb) {
-        return launch(name, where -> {
+        return launch(name, readiness, where -> {
             Path disk = where.disk();
             // The versioned path, not images/current: a rebuild must never change the base under this overlay.
             qemuImg.createOverlay(image.rootfs(), "raw", disk);
@@ -79,21 +79,29 @@ final class VmLauncher {
         });
     }
 
-    /** Restores a clone of {@code template}: its RAM mapped privately, a copy-on-write overlay over its disk. */
-    VmRun clone(String name, Cloner cloner, String template) {
-        return launch(name, where -> cloner.clone(template, where));
+    /**
+     * Restores a clone of {@code template}: its RAM mapped privately, a copy-on-write overlay over its disk; returns
+     * once {@code ready} passes (for a guest agent, its /init).
+     */
+    VmRun clone(String name, Cloner cloner, String template, GuestReadiness ready) {
+        return launch(name, ready, where -> cloner.clone(template, where));
     }
 
     /** Resumes the paused snapshot of {@code name}; if that fails before the guest runs, the snapshot is kept. */
+    VmRun resume(String name, Resumer resumer, GuestReadiness ready) {
+        return launch(name, ready, where -> resumer.resume(name, where));
+    }
+
+    /** The same, ready once the guest agent answers /health. */
     VmRun resume(String name, Resumer resumer) {
-        return launch(name, where -> resumer.resume(name, where));
+        return resume(name, resumer, readiness);
     }
 
     Path vmDir(String name) {
         return dataDir.sandbox(name);
     }
 
-    private VmRun launch(String name, Function<VmPlacement, RestoredVm> start) {
+    private VmRun launch(String name, GuestReadiness ready, Function<VmPlacement, RestoredVm> start) {
         CleanupStack cleanup = new CleanupStack(name);
         try {
             long t0 = System.nanoTime();
@@ -107,9 +115,9 @@ final class VmLauncher {
             RestoredVm vm = start.apply(new VmPlacement(name, dir, slot.netns(), Slot.TAP_NAME));
             cleanup.push("VMM of " + name, () -> vm.vm().stop(STOP_GRACE));
             long t2 = System.nanoTime();
-            awaitGuest(name, slot, vm.vm());
+            awaitGuest(name, slot, vm.vm(), ready);
             log.debug(
-                    "sandbox {} launched: network {} ms, VMM {} ms, guest agent answering {} ms",
+                    "sandbox {} launched: network {} ms, VMM {} ms, guest agent ready {} ms",
                     name,
                     (t1 - t0) / 1_000_000,
                     (t2 - t1) / 1_000_000,
@@ -122,11 +130,11 @@ final class VmLauncher {
     }
 
     /** Waits for the guest agent, giving up as soon as the VMM dies; either failure quotes the serial console. */
-    private void awaitGuest(String name, Slot slot, Vmm vmm) {
+    private void awaitGuest(String name, Slot slot, Vmm vmm, GuestReadiness readyWhen) {
         CompletableFuture<Void> ready = new CompletableFuture<>();
         Thread waiter = Thread.ofVirtual().name("ready-" + name).start(() -> {
             try {
-                readiness.await(slot.hostIp(), readyTimeout);
+                readyWhen.await(slot.hostIp(), readyTimeout);
                 ready.complete(null);
             } catch (RuntimeException e) {
                 ready.completeExceptionally(e);

@@ -165,9 +165,9 @@ class SnapshotLatencyBenchmark {
                             uss / 1024,
                             guestPrivate / 1024));
         }
-        rows.add(
-                "| **mean of %d clones** | | | **%d MiB** |".formatted(clones.size(), ussTotal / 1024 / clones.size()));
-        rows.add("| host MemAvailable drop / clone | | | %d MiB |"
+        rows.add("| **mean of %d clones** | | | **%d MiB** | |"
+                .formatted(clones.size(), ussTotal / 1024 / clones.size()));
+        rows.add("| host MemAvailable drop / clone | | | %d MiB | |"
                 .formatted((availableBefore - availableAfter) / 1024 / clones.size()));
         for (SandboxSummary clone : clones) {
             manager.destroy(clone.sandboxId());

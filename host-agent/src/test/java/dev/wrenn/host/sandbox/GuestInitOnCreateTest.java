@@ -58,6 +58,9 @@ class GuestInitOnCreateTest {
         Files.createDirectories(dataDir.images());
         Files.copy(GuestImages.kernel(), dataDir.kernel());
         Files.copy(GuestImages.initramfs(), dataDir.initramfs());
+        try (var base = new java.io.RandomAccessFile(dataDir.baseRootfs().toFile(), "rw")) {
+            base.setLength(32L << 20); // the test guest never mounts its disk, but every image has one
+        }
         if (accel == null) {
             accel = new AccelProbe(dataDir.kernel(), root, AccelProbe.DEFAULT_PROBE_TIME).decide(AccelMode.AUTO);
         }
@@ -85,13 +88,17 @@ class GuestInitOnCreateTest {
 
         manager.create(new SandboxRequest("sb-init0001", null, 1, 256, 0, Map.of("FOO", "bar")));
 
-        assertThat(initialized).singleElement().satisfies(guest -> {
+        // The first create of an image also initializes the VM its base template is made from, under its own name.
+        assertThat(initialized).last().satisfies(guest -> {
             assertThat(guest.sandboxId()).isEqualTo("sb-init0001");
             assertThat(guest.accessToken()).matches("[0-9a-f]{64}");
             assertThat(guest.toString()).doesNotContain(guest.accessToken());
         });
-        assertThat(envs).containsExactly(Map.of("FOO", "bar"));
-        assertThat(manager.guest("sb-init0001")).isEqualTo(initialized.getFirst());
+        assertThat(initialized)
+                .filteredOn(g -> g.sandboxId().equals("sb-init0001"))
+                .hasSize(1);
+        assertThat(envs).last().isEqualTo(Map.of("FOO", "bar"));
+        assertThat(manager.guest("sb-init0001")).isEqualTo(initialized.getLast());
     }
 
     @Test
