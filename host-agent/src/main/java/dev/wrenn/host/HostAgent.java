@@ -35,13 +35,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running host agent: at start it sweeps what an earlier agent left (sandboxes included: a restarted agent
- * does not adopt VMs it did not start), decides the accelerator once and serves gRPC; {@link #stop()} stops serving
- * and destroys every sandbox.
+ * One running host agent: at start it sweeps what an earlier agent left (running sandboxes included: a restarted
+ * agent does not adopt VMs it did not start), lists the paused sandboxes it left again, decides the accelerator once,
+ * starts the inactivity reaper and serves gRPC; {@link #stop()} stops serving and destroys every running sandbox
+ * (paused ones stay on disk for the next start).
  */
 public final class HostAgent {
     private static final Logger log = LoggerFactory.getLogger(HostAgent.class);
     private static final Duration DRAIN = Duration.ofSeconds(5);
+    /** How often idle sandboxes are looked for (the original system's figure). */
+    private static final Duration REAPER_TICK = Duration.ofSeconds(2);
     /** Unary WriteFile/ReadFile carry whole files up to 64 MiB; gRPC's default cap is 4 MiB. */
     private static final int MAX_MESSAGE_BYTES = 80 << 20;
 
@@ -76,6 +79,8 @@ public final class HostAgent {
                 .decide(config.accel());
         EnvdClients guests = new EnvdClients();
         SandboxManager manager = manager(config, dataDir, new SlotAllocator(slots), ip, nft, images, accel, guests);
+        manager.recover();
+        manager.startInactivityReaper(REAPER_TICK);
         Server server = serve(config.listen(), manager, guests);
         log.info(
                 "host agent ready: gRPC on {}, data {}, accel {}, egress {}, up to {} sandboxes of {} vCPUs / {} MiB",
@@ -112,7 +117,11 @@ public final class HostAgent {
             return;
         }
         stopped = true;
-        log.info("host agent stopping: destroying {} sandboxes", manager.list().size());
+        log.info(
+                "host agent stopping: destroying {} sandboxes (paused ones stay on disk)",
+                manager.list().stream()
+                        .filter(s -> s.state() != dev.wrenn.host.sandbox.VmState.PAUSED)
+                        .count());
         server.shutdown();
         try {
             if (!server.awaitTermination(DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {

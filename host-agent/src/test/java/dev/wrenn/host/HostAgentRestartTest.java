@@ -86,9 +86,12 @@ class HostAgentRestartTest {
         Slot slot = new Slot(RealImage.SLOTS.first());
         try (AgentProcess first = AgentProcess.start(logs.resolve("first.log"))) {
             ListenableFuture<CreateSandboxResponse> pending = first.futureStub().createSandbox(request("sb-half0001"));
-            // Network and disk are made and QEMU is booting: the create has not answered yet.
-            await().atMost(Duration.ofSeconds(60))
-                    .until(() -> !Leftovers.qemusOf(dataDir).isEmpty());
+            // Network and disk are made and QEMU is restoring or booting: the create has not answered yet. (Its own
+            // directory, not just any QEMU: the first create of an image version boots a base template VM first.)
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> Files.exists(dataDir.sandbox("sb-half0001"))
+                            && !Leftovers.qemusOf(dataDir).isEmpty());
             assertThat(pending.isDone()).isFalse();
             first.kill();
         }

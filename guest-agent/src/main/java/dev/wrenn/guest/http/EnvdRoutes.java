@@ -16,7 +16,7 @@ final class EnvdRoutes {
 
     private EnvdRoutes() {}
 
-    static Router create(AgentState state, UserDirectory users, SystemClock systemClock) {
+    static Router create(AgentState state, UserDirectory users, SystemClock systemClock, EntropySink entropy) {
         InstantSource clock = InstantSource.system();
         CallerResolver callers = new CallerResolver(users, state);
         PathResolver paths = new PathResolver(state);
@@ -30,7 +30,7 @@ final class EnvdRoutes {
                 .add("GET", "/files", new FileDownloadRoute(guard, callers, paths))
                 .add("POST", "/files", new FileUploadRoute(guard, callers, paths))
                 .add("POST", "/files/compose", new ComposeRoute(callers, paths, new EntryInfos(users)))
-                .add("POST", "/init", new InitRoute(state, users, systemClock, clock))
+                .add("POST", "/init", new InitRoute(state, users, systemClock, clock, entropy))
                 .add("GET", "/envs", exchange -> Replies.json(exchange, 200, state.envVars()))
                 .add(
                         "GET",

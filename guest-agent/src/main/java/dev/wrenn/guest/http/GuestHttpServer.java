@@ -32,8 +32,13 @@ public final class GuestHttpServer {
 
     /** @param systemClock sets the wall clock when /init brings a time that differs from it by over a second */
     public GuestHttpServer(AgentState state, UserDirectory users, SystemClock systemClock) {
+        this(state, users, systemClock, EntropySink.linux());
+    }
+
+    /** @param entropy re-keys the kernel's random generator with the seed /init brings (after a restore) */
+    public GuestHttpServer(AgentState state, UserDirectory users, SystemClock systemClock, EntropySink entropy) {
         this.state = state;
-        this.router = EnvdRoutes.create(state, users, systemClock);
+        this.router = EnvdRoutes.create(state, users, systemClock, entropy);
     }
 
     /**

@@ -10,13 +10,16 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.Base64;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * POST /init (sent by the host, not by SDKs): global env vars, access token, default user and workdir, and the
- * host's clock. Unknown fields are ignored. Once a token is set, a later /init must prove it knows the token,
+ * POST /init (sent by the host, not by SDKs): global env vars, access token, default user and workdir, the
+ * host's clock, and (Wrenn's addition, {@code randomSeed}: base64 of fresh host random bytes) a seed that re-keys the
+ * kernel's random generator, which a resumed VM or a clone would otherwise share with its snapshot. Unknown fields
+ * are ignored. Once a token is set, a later /init must prove it knows the token,
  * either in X-Access-Token or by sending the same accessToken again (a resumed VM is re-initialized with the same
  * token); otherwise anyone in the sandbox could replace the token.
  */
@@ -28,12 +31,15 @@ final class InitRoute implements Route {
     private final UserDirectory users;
     private final SystemClock systemClock;
     private final InstantSource clock;
+    private final EntropySink entropy;
 
-    InitRoute(AgentState state, UserDirectory users, SystemClock systemClock, InstantSource clock) {
+    InitRoute(
+            AgentState state, UserDirectory users, SystemClock systemClock, InstantSource clock, EntropySink entropy) {
         this.state = state;
         this.users = users;
         this.systemClock = systemClock;
         this.clock = clock;
+        this.entropy = entropy;
     }
 
     @Override
@@ -56,7 +62,9 @@ final class InitRoute implements Route {
                 knownUser(body.string("defaultUser")),
                 body.string("defaultWorkdir").orElse(null));
         Optional<Instant> timestamp = body.string("timestamp").map(InitRoute::parseTimestamp);
+        Optional<byte[]> seed = body.string("randomSeed").map(InitRoute::parseSeed);
         timestamp.ifPresent(this::adjustClock);
+        seed.ifPresent(this::reseed);
         state.apply(update);
         exchange.getResponseHeaders().set("X-Envd-Version", EnvdVersion.VALUE);
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
@@ -77,6 +85,23 @@ final class InitRoute implements Route {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
             throw HttpError.badRequest("timestamp '" + text + "' is not an RFC 3339 date-time");
+        }
+    }
+
+    private static byte[] parseSeed(String text) {
+        try {
+            return Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw HttpError.badRequest("randomSeed is not base64: " + e.getMessage());
+        }
+    }
+
+    /** Unlike the clock, fatal: a clone that cannot be re-keyed would hand out its siblings' random bytes. */
+    private void reseed(byte[] seed) {
+        try {
+            entropy.reseed(seed);
+        } catch (IOException | RuntimeException e) {
+            throw new HttpError(500, "re-seeding the random generator failed: " + e.getMessage(), e);
         }
     }
 

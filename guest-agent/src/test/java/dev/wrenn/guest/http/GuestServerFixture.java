@@ -40,6 +40,7 @@ abstract class GuestServerFixture {
     Path userHome;
     Path otherHome;
     final List<Instant> clockSets = new CopyOnWriteArrayList<>();
+    final List<byte[]> seeds = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void startServer() throws IOException {
@@ -57,7 +58,7 @@ abstract class GuestServerFixture {
         Path group = Files.writeString(tmp.resolve("group"), "root:x:0:\nuser:x:1000:\nother:x:1001:\n");
         users = new UserDirectory(passwd, group);
         state = new AgentState("user");
-        server = new GuestHttpServer(state, users, clockSets::add);
+        server = new GuestHttpServer(state, users, clockSets::add, seeds::add);
         server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     }

@@ -103,6 +103,28 @@ class InitTest extends GuestServerFixture {
     }
 
     @Test
+    void aRandomSeedReachesTheKernelsGenerator() throws Exception {
+        init("{\"randomSeed\":\"AQIDBA==\"}");
+
+        assertThat(seeds).singleElement().isEqualTo(new byte[] {1, 2, 3, 4});
+    }
+
+    @Test
+    void aSeedThatIsNotBase64Is400AndReachesNothing() throws Exception {
+        HttpResponse<String> response = postJson("/init", "{\"randomSeed\":\"not base64!\"}");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("randomSeed is not base64");
+        assertThat(seeds).isEmpty();
+    }
+
+    @Test
+    void theRealGeneratorTakesASeed() throws Exception {
+        // Mixing bytes into /dev/urandom is allowed to anyone; the re-key itself runs only as root.
+        EntropySink.linux().reseed(new byte[] {9, 8, 7, 6, 5, 4, 3, 2});
+    }
+
+    @Test
     void theRealClockBindingKnowsWhetherItRunsAsRoot() {
         assertThat(LinuxSystemClock.runningAsRoot()).isEqualTo("root".equals(System.getProperty("user.name")));
     }

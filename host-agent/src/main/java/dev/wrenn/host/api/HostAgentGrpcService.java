@@ -3,8 +3,13 @@ package dev.wrenn.host.api;
 import dev.wrenn.host.guest.EnvdClients;
 import dev.wrenn.host.sandbox.SandboxManager;
 import dev.wrenn.host.sandbox.SandboxSummary;
+import dev.wrenn.host.sandbox.TemplateSummary;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxResponse;
+import dev.wrenn.protocol.hostagent.v1.CreateSnapshotRequest;
+import dev.wrenn.protocol.hostagent.v1.CreateSnapshotResponse;
+import dev.wrenn.protocol.hostagent.v1.DeleteSnapshotRequest;
+import dev.wrenn.protocol.hostagent.v1.DeleteSnapshotResponse;
 import dev.wrenn.protocol.hostagent.v1.DestroySandboxRequest;
 import dev.wrenn.protocol.hostagent.v1.DestroySandboxResponse;
 import dev.wrenn.protocol.hostagent.v1.ExecRequest;
@@ -19,6 +24,8 @@ import dev.wrenn.protocol.hostagent.v1.ListDirRequest;
 import dev.wrenn.protocol.hostagent.v1.ListDirResponse;
 import dev.wrenn.protocol.hostagent.v1.ListSandboxesRequest;
 import dev.wrenn.protocol.hostagent.v1.ListSandboxesResponse;
+import dev.wrenn.protocol.hostagent.v1.PauseSandboxRequest;
+import dev.wrenn.protocol.hostagent.v1.PauseSandboxResponse;
 import dev.wrenn.protocol.hostagent.v1.PingSandboxRequest;
 import dev.wrenn.protocol.hostagent.v1.PingSandboxResponse;
 import dev.wrenn.protocol.hostagent.v1.PtyInputRequest;
@@ -33,6 +40,8 @@ import dev.wrenn.protocol.hostagent.v1.ReadFileRequest;
 import dev.wrenn.protocol.hostagent.v1.ReadFileResponse;
 import dev.wrenn.protocol.hostagent.v1.ReadFileStreamRequest;
 import dev.wrenn.protocol.hostagent.v1.ReadFileStreamResponse;
+import dev.wrenn.protocol.hostagent.v1.ResumeSandboxRequest;
+import dev.wrenn.protocol.hostagent.v1.ResumeSandboxResponse;
 import dev.wrenn.protocol.hostagent.v1.SandboxInfo;
 import dev.wrenn.protocol.hostagent.v1.WriteFileRequest;
 import dev.wrenn.protocol.hostagent.v1.WriteFileResponse;
@@ -45,8 +54,8 @@ import java.util.function.Supplier;
 
 /**
  * The host agent's gRPC service over the {@link SandboxManager}; exec and file calls are delegated to
- * {@link ExecCalls} and {@link FileCalls}. Pause/resume and snapshots are not implemented yet and answer
- * UNIMPLEMENTED (the generated base class's default).
+ * {@link ExecCalls} and {@link FileCalls}. ListSandboxes reports paused sandboxes too (status PAUSED, empty host_ip)
+ * and, in {@code auto_paused_sandbox_ids}, those the inactivity reaper paused since the previous call.
  */
 public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentServiceImplBase {
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(3);
@@ -78,7 +87,7 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
             return CreateSandboxResponse.newBuilder()
                     .setSandboxId(sandbox.sandboxId())
                     .setStatus(ProtoMapping.status(sandbox.state()))
-                    .setHostIp(sandbox.hostIp().toString())
+                    .setHostIp(ProtoMapping.hostIp(sandbox))
                     .build();
         });
     }
@@ -98,6 +107,7 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
                 () -> ListSandboxesResponse.newBuilder()
                         .addAllSandboxes(
                                 manager.list().stream().map(ProtoMapping::info).toList())
+                        .addAllAutoPausedSandboxIds(manager.drainAutoPaused())
                         .build());
     }
 
@@ -145,6 +155,52 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
     @Override
     public void readFileStream(ReadFileStreamRequest request, StreamObserver<ReadFileStreamResponse> response) {
         files.readFileStream(request, (ServerCallStreamObserver<ReadFileStreamResponse>) response);
+    }
+
+    @Override
+    public void pauseSandbox(PauseSandboxRequest request, StreamObserver<PauseSandboxResponse> response) {
+        answer(response, () -> {
+            Requests.requireSandboxId(request.getSandboxId(), "pausing a sandbox");
+            manager.pause(request.getSandboxId());
+            return PauseSandboxResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void resumeSandbox(ResumeSandboxRequest request, StreamObserver<ResumeSandboxResponse> response) {
+        answer(response, () -> {
+            Requests.requireSandboxId(request.getSandboxId(), "resuming a sandbox");
+            Requests.require(
+                    request.getTimeoutSec() >= 0,
+                    "resuming sandbox " + request.getSandboxId(),
+                    "timeout_sec must not be negative, got " + request.getTimeoutSec());
+            SandboxSummary sandbox = manager.resume(request.getSandboxId(), request.getTimeoutSec());
+            return ResumeSandboxResponse.newBuilder()
+                    .setSandboxId(sandbox.sandboxId())
+                    .setStatus(ProtoMapping.status(sandbox.state()))
+                    .setHostIp(ProtoMapping.hostIp(sandbox))
+                    .build();
+        });
+    }
+
+    @Override
+    public void createSnapshot(CreateSnapshotRequest request, StreamObserver<CreateSnapshotResponse> response) {
+        answer(response, () -> {
+            Requests.requireSandboxId(request.getSandboxId(), "making a template");
+            TemplateSummary template = manager.createSnapshot(request.getSandboxId(), request.getName());
+            return CreateSnapshotResponse.newBuilder()
+                    .setName(template.name())
+                    .setSizeBytes(template.sizeBytes())
+                    .build();
+        });
+    }
+
+    @Override
+    public void deleteSnapshot(DeleteSnapshotRequest request, StreamObserver<DeleteSnapshotResponse> response) {
+        answer(response, () -> {
+            manager.deleteSnapshot(request.getName());
+            return DeleteSnapshotResponse.getDefaultInstance();
+        });
     }
 
     @Override

@@ -28,12 +28,17 @@ final class ProtoMapping {
                 .setTemplate(sandbox.template())
                 .setVcpus(sandbox.vcpus())
                 .setMemoryMb(sandbox.memoryMb())
-                .setHostIp(sandbox.hostIp().toString())
+                .setHostIp(hostIp(sandbox))
                 .setCreatedAtUnix(sandbox.createdAt().getEpochSecond())
                 .setLastActiveAtUnix(sandbox.lastActiveAt().getEpochSecond())
                 .setTimeoutSec(sandbox.timeoutSec())
                 .setStopReason(sandbox.stopReason())
                 .build();
+    }
+
+    /** Empty while the sandbox has no VM (paused, stopped): a resume may put it behind another address. */
+    static String hostIp(SandboxSummary sandbox) {
+        return sandbox.hostIp() == null ? "" : sandbox.hostIp().toString();
     }
 
     static SandboxStatus status(VmState state) {

@@ -47,6 +47,9 @@ final class EnvdHttp {
         body.put("defaultUser", init.defaultUser());
         body.put("defaultWorkdir", init.defaultWorkdir());
         body.put("timestamp", init.timestamp().toString());
+        if (init.randomSeed().length > 0) {
+            body.put("randomSeed", java.util.Base64.getEncoder().encodeToString(init.randomSeed()));
+        }
         HttpRequest request = request("/init", timeout)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()))

@@ -5,53 +5,54 @@ import dev.wrenn.host.error.HostAgentException;
 import dev.wrenn.host.guest.GuestEndpoint;
 import dev.wrenn.host.guest.GuestInitializer;
 import dev.wrenn.host.guest.GuestReadiness;
-import dev.wrenn.host.image.GuestImage;
 import dev.wrenn.host.image.ImageStore;
 import dev.wrenn.host.net.SandboxNetwork;
-import dev.wrenn.host.net.Slot;
 import dev.wrenn.host.net.SlotAllocator;
+import dev.wrenn.host.snapshot.Cloner;
+import dev.wrenn.host.snapshot.Pauser;
+import dev.wrenn.host.snapshot.Resumer;
+import dev.wrenn.host.snapshot.SnapshotStore;
+import dev.wrenn.host.snapshot.TemplateMaker;
 import dev.wrenn.host.storage.QemuImg;
-import dev.wrenn.host.vmm.ConsoleLog;
 import dev.wrenn.host.vmm.VmExit;
-import dev.wrenn.host.vmm.VmSpec;
 import dev.wrenn.host.vmm.Vmm;
 import dev.wrenn.host.vmm.VmmFactory;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The live sandboxes of this host. A create checks the request and its template's image, then acquires slot,
- * network, files, disk and VMM in that order, pushing each undo as it goes, and returns once the guest is ready; a
- * failure or a destroy unwinds exactly what was acquired. A VMM that dies on its own has its sandbox's resources
- * released at once; the sandbox stays listed as STOPPED, with the reason, until it is destroyed.
+ * The sandboxes of this host, running or paused. A create clones a snapshot template (a caller's, or for {@code base}
+ * the agent's own {@link BaseTemplates}) or, failing that, cold-boots the image; then the guest gets its token, env
+ * vars, clock and randomness through /init. Pause, resume and templates are {@link SnapshotOperations}. A VMM that
+ * dies on its own has its run's resources released at once; the sandbox stays listed as STOPPED, with the reason,
+ * until it is destroyed. Paused sandboxes stay listed (PAUSED, no host IP) and survive an agent restart.
  */
 public final class SandboxManager implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SandboxManager.class);
-    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
-    private final DataDir dataDir;
     private final SlotAllocator slots;
-    private final SandboxNetwork network;
-    private final QemuImg qemuImg;
-    private final VmmFactory vmms;
     private final GuestReadiness readiness;
     private final GuestInitializer initializer;
     private final Duration readyTimeout;
     private final ImageStore images;
     private final SandboxLimits limits;
+    private final SnapshotStore store;
+    private final VmLauncher launcher;
+    private final Cloner cloner;
+    private final BaseTemplates baseTemplates;
+    private final SnapshotOperations snapshots;
     private final Map<String, Sandbox> boxes = new ConcurrentHashMap<>();
+    private final TemplateCatalog templates;
+
+    private InactivityReaper reaper;
 
     public SandboxManager(
             DataDir dataDir,
@@ -111,32 +112,46 @@ public final class SandboxManager implements AutoCloseable {
             Duration readyTimeout,
             ImageStore images,
             SandboxLimits limits) {
-        this.images = images;
-        this.limits = limits;
-        this.dataDir = dataDir;
         this.slots = slots;
-        this.network = network;
-        this.qemuImg = qemuImg;
-        this.vmms = vmms;
         this.readiness = readiness;
         this.initializer = initializer;
         this.readyTimeout = readyTimeout;
+        this.images = images;
+        this.limits = limits;
+        this.store = new SnapshotStore(dataDir.root());
+        this.templates = new TemplateCatalog(store, boxes);
+        this.launcher = new VmLauncher(dataDir, slots, network, qemuImg, vmms, readiness, readyTimeout);
+        this.cloner = new Cloner(store, vmms, qemuImg);
+        Pauser pauser = new Pauser(store);
+        TemplateMaker maker = new TemplateMaker(store, qemuImg);
+        this.baseTemplates =
+                new BaseTemplates(store, launcher, pauser, maker, initializer, readyTimeout, templates::inUse);
+        this.snapshots = new SnapshotOperations(
+                store, launcher, pauser, new Resumer(store, vmms), maker, initializer, readyTimeout, this);
     }
 
     public SandboxSummary create(SandboxRequest request) {
-        limits.check(request);
-        GuestImage image = images.resolve(request.template());
-        Sandbox sandbox = register(request);
-        synchronized (sandbox.cleanup()) {
+        CreateOrigin origin = CreateOrigin.of(request, store, images, limits, baseTemplates);
+        Sandbox sandbox = register(request, origin);
+        synchronized (sandbox.lock()) {
             try {
-                acquire(sandbox, image);
+                VmRun run = origin.template() == null
+                        ? launcher.coldBoot(sandbox.id(), origin.image(), origin.vcpus(), origin.memoryMb())
+                        : launcher.clone(sandbox.id(), cloner, origin.template());
+                sandbox.startRun(run);
+                initialize(sandbox, origin, request.envVars());
                 sandbox.moveTo(VmState.RUNNING);
+                watchExit(sandbox, run.vmm());
                 log.info(
-                        "sandbox {} running at {}", sandbox.id(), sandbox.slot().hostIp());
+                        "sandbox {} running at {} ({})",
+                        sandbox.id(),
+                        run.slot().hostIp(),
+                        origin.describe());
                 return sandbox.summary();
             } catch (RuntimeException e) {
                 sandbox.moveTo(VmState.FAILED);
-                release(sandbox);
+                endRun(sandbox);
+                boxes.remove(sandbox.id(), sandbox);
                 throw e instanceof HostAgentException h && h.code() != ErrorCode.INTERNAL
                         ? h
                         : new HostAgentException(
@@ -145,19 +160,56 @@ public final class SandboxManager implements AutoCloseable {
         }
     }
 
-    /** Stops and removes a sandbox; an unknown id is not an error (it may be gone already). */
+    private Sandbox register(SandboxRequest request, CreateOrigin origin) {
+        Sandbox sandbox = Sandbox.starting(request, origin.template(), origin.vcpus(), origin.memoryMb());
+        templates.sharedUse().lock();
+        try {
+            if (origin.template() != null && store.template(origin.template()).isEmpty()) {
+                throw new HostAgentException(
+                        ErrorCode.NOT_FOUND, "template " + origin.template() + " was deleted meanwhile");
+            }
+            if (boxes.putIfAbsent(request.sandboxId(), sandbox) != null) {
+                throw new HostAgentException(
+                        ErrorCode.ALREADY_EXISTS, "sandbox " + request.sandboxId() + " already exists");
+            }
+        } finally {
+            templates.sharedUse().unlock();
+        }
+        return sandbox;
+    }
+
+    private void initialize(Sandbox sandbox, CreateOrigin origin, Map<String, String> envVars) {
+        GuestEndpoint guest = endpoint(sandbox);
+        if (origin.template() == null) {
+            initializer.initialize(guest, envVars, readyTimeout);
+        } else {
+            initializer.reinitialize(guest, origin.trustedToken(), envVars, readyTimeout);
+        }
+    }
+
+    /** Stops and removes a sandbox, its VM and its snapshot; an unknown id is not an error (it may be gone already). */
     public void destroy(String sandboxId) {
         Sandbox sandbox = boxes.get(sandboxId);
         if (sandbox == null) {
             return;
         }
-        synchronized (sandbox.cleanup()) {
-            if (sandbox.state() == VmState.STOPPED) {
-                boxes.remove(sandboxId, sandbox); // a VM that stopped on its own: only its record is left
+        synchronized (sandbox.lock()) {
+            if (boxes.get(sandboxId) != sandbox) {
                 return;
             }
-            sandbox.moveTo(VmState.STOPPING);
-            List<CleanupStack.Failure> failures = release(sandbox);
+            if (sandbox.state() != VmState.STOPPED) {
+                sandbox.moveTo(VmState.STOPPING);
+            }
+            List<CleanupStack.Failure> failures = new ArrayList<>(endRun(sandbox));
+            try {
+                store.deletePaused(sandboxId);
+            } catch (HostAgentException e) {
+                failures.add(new CleanupStack.Failure("snapshot of " + sandboxId, e));
+            }
+            if (sandbox.state() == VmState.STOPPING) {
+                sandbox.moveTo(failures.isEmpty() ? VmState.STOPPED : VmState.FAILED);
+            }
+            boxes.remove(sandboxId, sandbox);
             if (!failures.isEmpty()) {
                 throw new HostAgentException(
                         ErrorCode.INTERNAL, "destroying sandbox " + sandboxId + ": " + describe(failures));
@@ -166,11 +218,7 @@ public final class SandboxManager implements AutoCloseable {
     }
 
     public SandboxSummary get(String sandboxId) {
-        Sandbox sandbox = boxes.get(sandboxId);
-        if (sandbox == null) {
-            throw new HostAgentException(ErrorCode.NOT_FOUND, "sandbox " + sandboxId + " not found");
-        }
-        return sandbox.summary();
+        return find(sandboxId).summary();
     }
 
     /** Checks the sandbox is running and its guest answers now; counts as activity for the inactivity reaper. */
@@ -180,23 +228,6 @@ public final class SandboxManager implements AutoCloseable {
         sandbox.touch();
     }
 
-    private Sandbox running(String sandboxId) {
-        Sandbox sandbox = boxes.get(sandboxId);
-        if (sandbox == null) {
-            throw new HostAgentException(ErrorCode.NOT_FOUND, "sandbox " + sandboxId + " not found");
-        }
-        if (sandbox.state() != VmState.RUNNING) {
-            throw new HostAgentException(
-                    ErrorCode.FAILED_PRECONDITION,
-                    "sandbox %s is %s%s"
-                            .formatted(
-                                    sandboxId,
-                                    sandbox.state().name().toLowerCase(Locale.ROOT),
-                                    sandbox.stopReason().isEmpty() ? "" : ": " + sandbox.stopReason()));
-        }
-        return sandbox;
-    }
-
     /**
      * How to reach a running sandbox's guest agent, for exec and file calls; counts as activity for the inactivity
      * reaper. NOT_FOUND for an unknown sandbox, FAILED_PRECONDITION for one that is not running.
@@ -204,7 +235,7 @@ public final class SandboxManager implements AutoCloseable {
     public GuestEndpoint guest(String sandboxId) {
         Sandbox sandbox = running(sandboxId);
         sandbox.touch();
-        return new GuestEndpoint(sandboxId, sandbox.slot().hostIp(), sandbox.accessToken());
+        return endpoint(sandbox);
     }
 
     /** Records activity (a long exec stream ending, say); an unknown sandbox is ignored, it may be gone already. */
@@ -215,6 +246,7 @@ public final class SandboxManager implements AutoCloseable {
         }
     }
 
+    /** Every sandbox this host knows, oldest first: running, paused, and stopped or failed ones with their reason. */
     public List<SandboxSummary> list() {
         return boxes.values().stream()
                 .map(Sandbox::summary)
@@ -222,94 +254,116 @@ public final class SandboxManager implements AutoCloseable {
                 .toList();
     }
 
-    /** Destroys every sandbox: the agent's shutdown does not leave VMs running without it. */
+    /**
+     * Freezes a running sandbox into its snapshot (memory, device state, disk) and frees its VMM, CPU and network
+     * slot. A failed pause leaves it running when its VM survived, else FAILED with the reason.
+     */
+    public SandboxSummary pause(String sandboxId) {
+        return snapshots.pause(find(sandboxId));
+    }
+
+    /**
+     * Resumes a paused sandbox on a new VMM and (possibly another) network slot, with the same access token; its guest
+     * gets the host's clock and fresh randomness. {@code timeoutSec} 0 keeps the sandbox's inactivity timeout.
+     */
+    public SandboxSummary resume(String sandboxId, int timeoutSec) {
+        return snapshots.resume(find(sandboxId), timeoutSec);
+    }
+
+    /** Makes template {@code name} of a sandbox, pausing it first if it runs; the sandbox stays paused. */
+    public TemplateSummary createSnapshot(String sandboxId, String name) {
+        return snapshots.createTemplate(find(sandboxId), name);
+    }
+
+    /**
+     * Deletes a template's files. Refused (FAILED_PRECONDITION, naming them) while sandboxes or other templates
+     * depend on it: a clone's disk is an overlay over the template's disk, so deleting it would break every clone.
+     * An unknown name is not an error.
+     */
+    public void deleteSnapshot(String name) {
+        templates.delete(name);
+    }
+
+    /** Ids of the sandboxes the inactivity reaper paused since the last call; each id is reported once. */
+    public List<String> drainAutoPaused() {
+        return reaper == null ? List.of() : reaper.drain();
+    }
+
+    /** Starts pausing sandboxes idle for longer than their timeout, checking every {@code tick}. */
+    public synchronized void startInactivityReaper(Duration tick) {
+        if (reaper == null) {
+            reaper = InactivityReaper.start(this, tick);
+        }
+    }
+
+    /**
+     * Lists again what an earlier agent left paused in the snapshots directory, and reports (as FAILED, with the
+     * reason) pauses and resumes it left half done, whose incomplete files are removed. Call once, before serving.
+     */
+    public List<String> recover() {
+        return new SnapshotRecovery(store).recover(boxes);
+    }
+
+    /** Destroys every running sandbox; paused ones stay on disk for the next start. */
     @Override
     public void close() {
-        for (String id : List.copyOf(boxes.keySet())) {
+        InactivityReaper stopping;
+        synchronized (this) {
+            stopping = reaper;
+            reaper = null;
+        }
+        if (stopping != null) {
+            stopping.close();
+        }
+        for (Sandbox sandbox : List.copyOf(boxes.values())) {
+            if (sandbox.state() == VmState.PAUSED) {
+                continue;
+            }
             try {
-                destroy(id);
+                destroy(sandbox.id());
             } catch (HostAgentException e) {
                 log.warn("shutdown: {}", e.getMessage());
             }
         }
     }
 
-    private Sandbox register(SandboxRequest request) {
-        if (boxes.containsKey(request.sandboxId())) { // before taking a slot: a duplicate is not a full host
-            throw new HostAgentException(
-                    ErrorCode.ALREADY_EXISTS, "sandbox " + request.sandboxId() + " already exists");
+    /** Idle running sandboxes past their timeout at {@code now}, for the reaper. */
+    List<String> idleAt(Instant now) {
+        return boxes.values().stream()
+                .filter(s -> s.state() == VmState.RUNNING && s.timeoutSec() > 0)
+                .filter(s -> !s.lastActiveAt().plusSeconds(s.timeoutSec()).isAfter(now))
+                .map(Sandbox::id)
+                .toList();
+    }
+
+    Sandbox find(String sandboxId) {
+        Sandbox sandbox = boxes.get(sandboxId);
+        if (sandbox == null) {
+            throw new HostAgentException(ErrorCode.NOT_FOUND, "sandbox " + sandboxId + " not found");
         }
-        CleanupStack cleanup = new CleanupStack(request.sandboxId());
-        Slot slot = slots.allocate();
-        Sandbox sandbox = new Sandbox(request, slot, cleanup);
-        if (boxes.putIfAbsent(request.sandboxId(), sandbox) != null) {
-            slots.release(slot);
-            throw new HostAgentException(
-                    ErrorCode.ALREADY_EXISTS, "sandbox " + request.sandboxId() + " already exists");
-        }
-        cleanup.push("forget sandbox", () -> {
-            if (sandbox.stopReason().isEmpty()) {
-                boxes.remove(request.sandboxId(), sandbox);
-            }
-        });
-        cleanup.push("release slot " + slot.index(), () -> slots.release(slot));
         return sandbox;
     }
 
-    private void acquire(Sandbox sandbox, GuestImage image) {
-        CleanupStack cleanup = sandbox.cleanup();
-        Slot slot = sandbox.slot();
-        network.setUp(slot);
-        cleanup.push("network of slot " + slot.index(), () -> network.tearDown(slot));
-        Path dir = createDirectory(sandbox.id());
-        cleanup.push("files " + dir, () -> Sweeper.deleteTree(dir));
-        Vmm vmm = vmms.create(spec(sandbox, dir, overlay(dir, image), image));
-        // Pushed before start: a start that fails half-way may still have left a QEMU process.
-        cleanup.push("VMM of " + sandbox.id(), () -> vmm.stop(STOP_GRACE));
-        sandbox.attach(vmm);
-        vmm.start();
-        watchExit(sandbox, vmm);
-        awaitGuest(sandbox, vmm);
-        initializer.initialize(
-                new GuestEndpoint(sandbox.id(), slot.hostIp(), sandbox.accessToken()),
-                sandbox.request().envVars(),
-                readyTimeout);
+    private Sandbox running(String sandboxId) {
+        Sandbox sandbox = find(sandboxId);
+        if (sandbox.state() != VmState.RUNNING) {
+            throw notRunning(sandbox);
+        }
+        return sandbox;
     }
 
-    /** Waits for the guest agent, giving up as soon as the VMM dies; either failure quotes the serial console. */
-    private void awaitGuest(Sandbox sandbox, Vmm vmm) {
-        CompletableFuture<Void> ready = new CompletableFuture<>();
-        Thread waiter = Thread.ofVirtual().name("ready-" + sandbox.id()).start(() -> {
-            try {
-                readiness.await(sandbox.slot().hostIp(), readyTimeout);
-                ready.complete(null);
-            } catch (RuntimeException e) {
-                ready.completeExceptionally(e);
-            }
-        });
-        try {
-            CompletableFuture.anyOf(ready, vmm.onExit()).get();
-        } catch (ExecutionException e) {
-            throw bootFailure(sandbox, e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw bootFailure(sandbox, e);
-        } finally {
-            waiter.interrupt();
-        }
-        if (!ready.isDone()) {
-            throw bootFailure(
-                    sandbox,
-                    new IllegalStateException("QEMU " + vmm.onExit().join().describe()));
-        }
+    static HostAgentException notRunning(Sandbox sandbox) {
+        return new HostAgentException(
+                ErrorCode.FAILED_PRECONDITION,
+                "sandbox %s is %s%s"
+                        .formatted(
+                                sandbox.id(),
+                                sandbox.state().name().toLowerCase(Locale.ROOT),
+                                sandbox.stopReason().isEmpty() ? "" : ": " + sandbox.stopReason()));
     }
 
-    private HostAgentException bootFailure(Sandbox sandbox, Throwable cause) {
-        ErrorCode code = cause instanceof HostAgentException h ? h.code() : ErrorCode.INTERNAL;
-        String message = "booting sandbox %s: %s; serial console:\n%s"
-                .formatted(sandbox.id(), cause.getMessage(), console(sandbox).tail());
-        log.warn(message);
-        return new HostAgentException(code, message, cause);
+    static GuestEndpoint endpoint(Sandbox sandbox) {
+        return new GuestEndpoint(sandbox.id(), sandbox.slot().hostIp(), sandbox.accessToken());
     }
 
     /** Every VMM a sandbox runs on (the first, and any a resume starts) is watched, so a crash is noticed. */
@@ -322,71 +376,40 @@ public final class SandboxManager implements AutoCloseable {
                                 .start(task));
     }
 
-    /** The VMM ended on its own (crash, OOM kill, kill from outside): release everything, keep the record. */
+    /** The VMM ended on its own (crash, OOM kill, kill from outside): release its run, keep the record. */
     private void onVmmExit(Sandbox sandbox, Vmm exited, VmExit exit) {
-        synchronized (sandbox.cleanup()) {
+        synchronized (sandbox.lock()) {
             if (sandbox.state() != VmState.RUNNING || sandbox.vmm() != exited) {
-                // An intended stop (destroy, pause), a create that is failing and unwinds itself, or a VMM the
+                // An intended stop (destroy, pause), an operation that handles the failure itself, or a VMM the
                 // sandbox no longer runs on.
                 return;
             }
             String reason = "QEMU %s; serial console:\n%s"
-                    .formatted(exit.describe(), console(sandbox).tail());
+                    .formatted(exit.describe(), launcher.console(sandbox.id()).tail());
             log.warn("sandbox {} stopped on its own: {}", sandbox.id(), reason);
             sandbox.stoppedBecause(reason);
             sandbox.moveTo(VmState.STOPPING);
-            release(sandbox);
-        }
-    }
-
-    private ConsoleLog console(Sandbox sandbox) {
-        return new ConsoleLog(dataDir.sandbox(sandbox.id()).resolve("console.log"));
-    }
-
-    private Path overlay(Path dir, GuestImage image) {
-        Path overlay = dir.resolve("rootfs.qcow2");
-        // The versioned path, not images/current: a rebuild must never change the base under this overlay.
-        qemuImg.createOverlay(image.rootfs(), "raw", overlay);
-        return overlay;
-    }
-
-    private VmSpec spec(Sandbox sandbox, Path dir, Path disk, GuestImage image) {
-        SandboxRequest request = sandbox.request();
-        return new VmSpec(
-                sandbox.id(),
-                image.kernel(),
-                image.initramfs(),
-                disk,
-                request.vcpus(),
-                request.memoryMb(),
-                dir,
-                sandbox.slot().netns(),
-                Slot.TAP_NAME,
-                "wrenn.hostname=sandbox wrenn.ip=%s/%d wrenn.gw=%s"
-                        .formatted(Slot.GUEST_IP, Slot.TAP_PREFIX, Slot.TAP_IP));
-    }
-
-    private Path createDirectory(String sandboxId) {
-        Path dir = dataDir.sandbox(sandboxId);
-        try {
-            return Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new HostAgentException(
-                    ErrorCode.INTERNAL, "creating sandbox directory " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private List<CleanupStack.Failure> release(Sandbox sandbox) {
-        List<CleanupStack.Failure> failures = sandbox.cleanup().unwind();
-        if (sandbox.state() == VmState.STOPPING) {
+            List<CleanupStack.Failure> failures = endRun(sandbox);
             sandbox.moveTo(failures.isEmpty() ? VmState.STOPPED : VmState.FAILED);
         }
+    }
+
+    /** Unwinds the sandbox's current run, if any; returns what failed. */
+    static List<CleanupStack.Failure> endRun(Sandbox sandbox) {
+        VmRun run = sandbox.run();
+        if (run == null) {
+            return List.of();
+        }
+        List<CleanupStack.Failure> failures = run.cleanup().unwind();
+        sandbox.endRun();
         return failures;
     }
 
     private static String describe(List<CleanupStack.Failure> failures) {
-        return failures.stream()
-                .map(f -> f.description() + ": " + f.error().getMessage())
-                .collect(Collectors.joining("; "));
+        return String.join(
+                "; ",
+                failures.stream()
+                        .map(f -> f.description() + ": " + f.error().getMessage())
+                        .toList());
     }
 }

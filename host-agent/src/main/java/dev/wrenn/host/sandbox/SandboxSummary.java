@@ -4,8 +4,10 @@ import dev.wrenn.host.net.Ipv4;
 import java.time.Instant;
 
 /**
- * A snapshot of one sandbox's state for listing; immutable, unlike {@link Sandbox}. {@code stopReason} is empty
- * unless the VM stopped on its own (how its VMM ended and the console's last lines).
+ * A snapshot of one sandbox's state for listing; immutable, unlike {@link Sandbox}. {@code hostIp} is null while the
+ * sandbox has no VM (paused, stopped): a resume may put it behind another address. {@code stopReason} is empty
+ * unless the VM stopped on its own or an operation left it broken. {@code clonedFrom} names the snapshot template it
+ * was restored from (the internal {@code _base-...} one for a plain {@code base} create), empty after a cold boot.
  */
 public record SandboxSummary(
         String sandboxId,
@@ -17,4 +19,5 @@ public record SandboxSummary(
         Instant createdAt,
         Instant lastActiveAt,
         int timeoutSec,
-        String stopReason) {}
+        String stopReason,
+        String clonedFrom) {}

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,11 @@ public final class Pauser {
      * exited and the sandbox's RAM file and disk overlay have moved into the snapshot.
      */
     public Snapshot pause(String sandboxId, Vmm vm, VmSpec spec) {
+        return pause(sandboxId, vm, spec, Map.of());
+    }
+
+    /** The same, keeping {@code attributes} in the snapshot's meta.json (see {@link SnapshotMeta#attributes()}). */
+    public Snapshot pause(String sandboxId, Vmm vm, VmSpec spec, Map<String, String> attributes) {
         SnapshotFiles files = store.prepare(store.pausedFiles(sandboxId));
         StateFile saved = saveOrKeepRunning(sandboxId, vm, files);
         vm.stop(Duration.ofSeconds(5));
@@ -59,7 +65,7 @@ public final class Pauser {
                             .formatted(sandboxId, files.dir(), e.getMessage()),
                     e);
         }
-        SnapshotMeta meta = SnapshotMeta.of(sandboxId, spec, saved.includesMemory(), null);
+        SnapshotMeta meta = SnapshotMeta.of(sandboxId, spec, saved.includesMemory(), null, attributes);
         store.commit(files, meta);
         return new Snapshot(files, meta);
     }

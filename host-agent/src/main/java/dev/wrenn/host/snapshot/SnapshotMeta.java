@@ -3,6 +3,7 @@ package dev.wrenn.host.snapshot;
 import dev.wrenn.host.vmm.VmSpec;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * What a restore needs besides the files: the VM's shape (a restored QEMU must be configured like the one that
@@ -12,6 +13,8 @@ import java.time.Instant;
  * @param memoryInState true when guest RAM is inside the state file (a paused clone) rather than in {@code ram}
  * @param hasDisk false for a VM that ran from its initramfs alone
  * @param baseImage the image at the bottom of the disk's backing chain, for information and cleanup
+ * @param attributes what the layer above keeps with the snapshot (its sandbox's template, timeout, guest token...),
+ *     so that a restarted agent can list a paused sandbox again; a template inherits its source's attributes
  */
 public record SnapshotMeta(
         String source,
@@ -23,10 +26,16 @@ public record SnapshotMeta(
         boolean memoryInState,
         boolean hasDisk,
         String baseImage,
-        String createdAt) {
+        String createdAt,
+        Map<String, String> attributes) {
+
+    public SnapshotMeta {
+        attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+    }
 
     /** The meta of a VM that was just paused. */
-    public static SnapshotMeta of(String source, VmSpec spec, boolean memoryInState, String baseImage) {
+    public static SnapshotMeta of(
+            String source, VmSpec spec, boolean memoryInState, String baseImage, Map<String, String> attributes) {
         return new SnapshotMeta(
                 source,
                 spec.vcpus(),
@@ -37,7 +46,8 @@ public record SnapshotMeta(
                 memoryInState,
                 spec.rootDisk() != null,
                 baseImage,
-                Instant.now().toString());
+                Instant.now().toString(),
+                attributes);
     }
 
     /** The same snapshot taken over by a template made from {@code sandboxId}. */
@@ -52,7 +62,8 @@ public record SnapshotMeta(
                 memoryInState,
                 hasDisk,
                 base,
-                Instant.now().toString());
+                Instant.now().toString(),
+                attributes);
     }
 
     /** A VM configured like the one that saved this snapshot, placed where the restore runs it. */

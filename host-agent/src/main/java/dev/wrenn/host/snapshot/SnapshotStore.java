@@ -155,9 +155,12 @@ public final class SnapshotStore {
         }
     }
 
-    /** Ids and names become directory names: no separators, no dot-files, nothing that climbs out. */
+    /**
+     * Ids and names become directory names: no separators, no dot-files, nothing that climbs out. A leading underscore
+     * is allowed for the agent's own templates (callers' names cannot start with one).
+     */
     private static String checkName(String what, String name) {
-        if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
+        if (name == null || !name.matches("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}")) {
             throw new HostAgentException(ErrorCode.INVALID_ARGUMENT, "invalid " + what + ": " + name);
         }
         return name;

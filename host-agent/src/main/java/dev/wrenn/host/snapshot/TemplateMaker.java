@@ -26,22 +26,8 @@ public final class TemplateMaker {
     }
 
     public Snapshot fromPaused(String sandboxId, String templateName) {
-        Snapshot paused = store.paused(sandboxId)
-                .orElseThrow(() -> new HostAgentException(
-                        ErrorCode.FAILED_PRECONDITION,
-                        "making template %s: sandbox %s is not paused".formatted(templateName, sandboxId)));
-        if (paused.meta().memoryInState()) {
-            // Its RAM is inside the migration stream, which clones cannot map; one resume and pause fixes that.
-            throw new HostAgentException(
-                    ErrorCode.FAILED_PRECONDITION,
-                    "making template %s: sandbox %s was paused as a clone (memory inside its state); resume and pause it once more first"
-                            .formatted(templateName, sandboxId));
-        }
+        Snapshot paused = checkedSource(sandboxId, templateName);
         SnapshotFiles target = store.templateFiles(templateName);
-        if (Files.exists(target.dir())) {
-            throw new HostAgentException(
-                    ErrorCode.ALREADY_EXISTS, "template %s already exists".formatted(templateName));
-        }
         SnapshotFiles staging =
                 store.prepare(new SnapshotFiles(store.templatesDir().resolve(".staging-" + templateName)));
         try {
@@ -57,6 +43,51 @@ public final class TemplateMaker {
                     e);
         }
         return store.template(templateName).orElseThrow();
+    }
+
+    /**
+     * Turns a paused snapshot into a template by moving its directory rather than copying it: the sandbox is consumed
+     * (for a VM that was booted only to become a template). Same checks and the same all-or-nothing commit as
+     * {@link #fromPaused}.
+     */
+    public Snapshot promote(String sandboxId, String templateName) {
+        Snapshot paused = checkedSource(sandboxId, templateName);
+        SnapshotFiles target = store.templateFiles(templateName);
+        SnapshotFiles staging = new SnapshotFiles(store.templatesDir().resolve(".staging-" + templateName));
+        try {
+            SnapshotStore.deleteTree(staging.dir());
+            Files.createDirectories(store.templatesDir());
+            store.uncommit(paused.files());
+            Files.move(paused.files().dir(), staging.dir(), StandardCopyOption.ATOMIC_MOVE);
+            String base = paused.meta().hasDisk() ? baseOf(staging.disk()) : null;
+            store.commit(staging, paused.meta().forTemplate(sandboxId, base));
+            Files.move(staging.dir(), target.dir(), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            SnapshotStore.deleteTree(staging.dir());
+            throw new HostAgentException(
+                    ErrorCode.INTERNAL,
+                    "making template %s from sandbox %s: %s".formatted(templateName, sandboxId, e.getMessage()),
+                    e);
+        }
+        return store.template(templateName).orElseThrow();
+    }
+
+    private Snapshot checkedSource(String sandboxId, String templateName) {
+        Snapshot paused = store.paused(sandboxId)
+                .orElseThrow(() -> new HostAgentException(
+                        ErrorCode.FAILED_PRECONDITION,
+                        "making template %s: sandbox %s is not paused".formatted(templateName, sandboxId)));
+        if (paused.meta().memoryInState()) {
+            throw new HostAgentException(
+                    ErrorCode.FAILED_PRECONDITION,
+                    "making template %s: sandbox %s was paused as a clone (memory inside its state); resume and pause it once more first"
+                            .formatted(templateName, sandboxId));
+        }
+        if (Files.exists(store.templateFiles(templateName).dir())) {
+            throw new HostAgentException(
+                    ErrorCode.ALREADY_EXISTS, "template %s already exists".formatted(templateName));
+        }
+        return paused;
     }
 
     private static void copy(Snapshot paused, SnapshotFiles staging) {

@@ -55,10 +55,14 @@ class RealSandboxLifecycleTest {
         assertThat(healthStatus(sandbox)).isEqualTo(204);
         Path versioned = new ImageStore(dataDir.images()).resolve("base").rootfs();
         assertThat(versioned.toString()).doesNotContain("/current/");
-        assertThat(new QemuImg()
-                        .info(dataDir.sandbox(sandbox.sandboxId()).resolve("rootfs.qcow2"))
-                        .backingFile())
-                .as("the overlay names the versioned base, so a rebuild cannot change it")
+        assertThat(sandbox.clonedFrom())
+                .as("a base create clones the base template")
+                .startsWith("_base-");
+        String templateDisk = new QemuImg()
+                .info(dataDir.sandbox(sandbox.sandboxId()).resolve("disk.qcow2"))
+                .backingFile();
+        assertThat(new QemuImg().info(Path.of(templateDisk)).backingFile())
+                .as("the base template's disk names the versioned base, so a rebuild cannot change it")
                 .isEqualTo(versioned.toString());
     }
 

@@ -78,7 +78,7 @@ class SandboxManagerTest {
         assertThat(sandbox.hostIp()).hasToString("10.11.0.1");
         assertThat(sandbox.memoryMb()).isEqualTo(512);
         assertThat(httpGet("http://10.11.0.1/hello.txt")).isEqualTo(GuestImages.HELLO);
-        assertThat(dataDir.sandbox(sandbox.sandboxId()).resolve("rootfs.qcow2")).exists();
+        assertThat(dataDir.sandbox(sandbox.sandboxId()).resolve("disk.qcow2")).exists();
         assertThat(manager.list()).extracting(SandboxSummary::sandboxId).containsExactly(sandbox.sandboxId());
     }
 

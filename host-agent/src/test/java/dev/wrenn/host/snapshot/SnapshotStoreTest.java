@@ -7,6 +7,7 @@ import dev.wrenn.host.error.HostAgentException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,8 +15,8 @@ class SnapshotStoreTest {
     @TempDir
     Path data;
 
-    private final SnapshotMeta meta =
-            new SnapshotMeta("sb-1", 1, 256, "/k", "/i", "", false, true, null, "2026-11-28T00:00:00Z");
+    private final SnapshotMeta meta = new SnapshotMeta(
+            "sb-1", 1, 256, "/k", "/i", "", false, true, null, "2026-11-28T00:00:00Z", Map.of("a", "b"));
 
     @Test
     void aSnapshotExistsOnlyOnceItsMetaIsCommitted() throws Exception {

@@ -1,0 +1,67 @@
+package dev.wrenn.host.sandbox;
+
+import dev.wrenn.host.error.ErrorCode;
+import dev.wrenn.host.error.HostAgentException;
+import dev.wrenn.host.snapshot.SnapshotStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * Who depends on which template, and deletion that refuses while anyone does: a clone's disk is an overlay over its
+ * template's disk (and a template made from a clone is too), so deleting the template would break them. Creates that
+ * clone a template hold {@link #sharedUse()} from finding it until their sandbox is listed, so a delete cannot slip in
+ * between.
+ */
+final class TemplateCatalog {
+    private final SnapshotStore store;
+    private final Map<String, Sandbox> boxes;
+    private final ReadWriteLock use = new ReentrantReadWriteLock();
+
+    TemplateCatalog(SnapshotStore store, Map<String, Sandbox> boxes) {
+        this.store = store;
+        this.boxes = boxes;
+    }
+
+    Lock sharedUse() {
+        return use.readLock();
+    }
+
+    /** Deletes a caller's template; an unknown name is not an error (it may be gone already). */
+    void delete(String name) {
+        SnapshotOperations.checkTemplateName(name, "deleting template");
+        use.writeLock().lock();
+        try {
+            List<String> dependents = dependentsOf(name);
+            if (!dependents.isEmpty()) {
+                throw new HostAgentException(
+                        ErrorCode.FAILED_PRECONDITION,
+                        "deleting template %s: %s depend on it; destroy them first".formatted(name, dependents));
+            }
+            store.deleteTemplate(name);
+        } finally {
+            use.writeLock().unlock();
+        }
+    }
+
+    boolean inUse(String template) {
+        return !dependentsOf(template).isEmpty();
+    }
+
+    /** Sandboxes (running or paused) cloned from {@code template} and templates made from such sandboxes. */
+    private List<String> dependentsOf(String template) {
+        List<String> dependents = new ArrayList<>();
+        boxes.values().stream()
+                .filter(s -> template.equals(s.clonedFrom()))
+                .forEach(s -> dependents.add("sandbox " + s.id()));
+        for (String other : store.templateNames()) {
+            store.template(other)
+                    .filter(t -> template.equals(t.meta().attributes().get(Sandbox.ATTR_CLONED_FROM)))
+                    .ifPresent(t -> dependents.add("template " + other));
+        }
+        return dependents;
+    }
+}
