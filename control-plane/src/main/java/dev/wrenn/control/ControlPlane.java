@@ -4,6 +4,10 @@ import dev.wrenn.control.api.ControlPlaneApp;
 import dev.wrenn.control.config.Config;
 import dev.wrenn.control.db.Database;
 import dev.wrenn.control.db.SandboxRepository;
+import dev.wrenn.control.db.TemplateRepository;
+import dev.wrenn.control.e2b.E2bCompat;
+import dev.wrenn.control.e2b.SandboxProxy;
+import dev.wrenn.control.e2b.TimeoutScheduler;
 import dev.wrenn.control.hosts.GrpcHostAgentClient;
 import dev.wrenn.control.hosts.HostAgentClient;
 import dev.wrenn.control.reconciler.Reconciler;
@@ -24,13 +28,24 @@ public final class ControlPlane implements AutoCloseable {
     private final Reconciler reconciler;
     private final HostAgentClient hostAgent;
     private final Database database;
+    private final E2bRuntime e2b;
     private boolean closed;
 
-    private ControlPlane(Javalin app, Reconciler reconciler, HostAgentClient hostAgent, Database database) {
+    /** The E2B-compatible side's moving parts: the timeout scheduler and the sandbox traffic proxy. */
+    private record E2bRuntime(TimeoutScheduler timeouts, SandboxProxy proxy) {
+        void close() {
+            proxy.close();
+            timeouts.close();
+        }
+    }
+
+    private ControlPlane(
+            Javalin app, Reconciler reconciler, HostAgentClient hostAgent, Database database, E2bRuntime e2b) {
         this.app = app;
         this.reconciler = reconciler;
         this.hostAgent = hostAgent;
         this.database = database;
+        this.e2b = e2b;
     }
 
     /**
@@ -47,7 +62,8 @@ public final class ControlPlane implements AutoCloseable {
             Reconciler reconciler = new Reconciler(
                             new SandboxRepository(database), hostAgent, Clock.systemUTC(), SandboxService.DEFAULT_HOST)
                     .start(Reconciler.INTERVAL);
-            return new ControlPlane(app, reconciler, hostAgent, database);
+            E2bRuntime e2b = startE2b(config, database, hostAgent);
+            return new ControlPlane(app, reconciler, hostAgent, database, e2b);
         } catch (RuntimeException e) {
             if (hostAgent != null) {
                 hostAgent.close();
@@ -55,6 +71,27 @@ public final class ControlPlane implements AutoCloseable {
             database.close();
             throw e;
         }
+    }
+
+    private static E2bRuntime startE2b(Config config, Database database, HostAgentClient hostAgent) {
+        E2bCompat e2b = E2bCompat.wire(
+                database,
+                new SandboxService(
+                        new SandboxRepository(database),
+                        new TemplateRepository(database),
+                        hostAgent,
+                        Clock.systemUTC()),
+                hostAgent,
+                Clock.systemUTC());
+        TimeoutScheduler timeouts = e2b.scheduler().start(TimeoutScheduler.INTERVAL);
+        SandboxProxy proxy = SandboxProxy.start(config.listenHost(), config.proxyPort(), e2b);
+        LOG.info("E2B sandbox proxy listening on {}:{}", config.listenHost(), proxy.port());
+        return new E2bRuntime(timeouts, proxy);
+    }
+
+    /** The E2B sandbox traffic proxy's port (E2B_SANDBOX_URL points here). */
+    public int proxyPort() {
+        return e2b.proxy().port();
     }
 
     /** The HTTP port (the one chosen when the config asked for 0). */
@@ -73,6 +110,7 @@ public final class ControlPlane implements AutoCloseable {
         }
         closed = true;
         try {
+            e2b.close();
             app.stop();
             reconciler.close();
         } finally {

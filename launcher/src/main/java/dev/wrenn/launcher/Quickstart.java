@@ -12,16 +12,25 @@ final class Quickstart {
     private Quickstart() {}
 
     static String banner(String url) {
+        return banner(url, null);
+    }
+
+    /** @param proxyUrl the E2B sandbox traffic proxy, shown with the two variables E2B's SDKs need; null leaves it out */
+    static String banner(String url, String proxyUrl) {
+        String e2b = proxyUrl == null
+                ? ""
+                : "  E2B SDKs     E2B_API_URL=%s E2B_SANDBOX_URL=%s (and an e2b_ key: POST /v1/api-keys {\"format\":\"e2b\"})\n"
+                        .formatted(url.substring(0, url.length() - 1), proxyUrl);
         return """
 
                 Wrenn is running at %1$s
                   web console  %1$s
                   API          %1$sv1   (reference: %1$sdocs)
-                Press Ctrl-C to stop; running sandboxes are destroyed.
+                %4$sPress Ctrl-C to stop; running sandboxes are destroyed.
 
                 %2$s
                 %3$s
-                """.formatted(url, EXAMPLE_HEADING, example(url).indent(2).stripTrailing());
+                """.formatted(url, EXAMPLE_HEADING, example(url).indent(2).stripTrailing(), e2b);
     }
 
     /** Plain POSIX shell; JSON fields are picked with sed so that nothing beyond curl needs installing. */

@@ -10,7 +10,7 @@ import java.util.Map;
  * same {@code WRENN_*} variables as the separate programs.
  *
  * @param host the control plane's bind address: loopback unless asked, since a fresh install lets anyone sign up
- * @param proxyPort reserved for the E2B-compatible sandbox traffic proxy; defaults to {@code port + 1}
+ * @param proxyPort the E2B-compatible sandbox traffic proxy's port; defaults to {@code port + 1}
  */
 public record UpOptions(Path dataDir, String host, int port, int proxyPort) {
     public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/wrenn");
@@ -22,7 +22,7 @@ public record UpOptions(Path dataDir, String host, int port, int proxyPort) {
               --data-dir DIR    images, sandboxes, wrenn.db, jwt-secret   WRENN_DATA_DIR   /var/lib/wrenn
               --port N          the API and web console (0: any free)     WRENN_PORT       8080
               --host ADDR       bind address (0.0.0.0 to serve others)    WRENN_LISTEN_HOST 127.0.0.1
-              --proxy-port M    reserved for the E2B-compatible proxy      (not served yet) port + 1
+              --proxy-port M    the E2B-compatible sandbox traffic proxy    port + 1
             Runs the host agent and the control plane in one process with SQLite. The host agent's other settings
             (WRENN_ACCEL, WRENN_EGRESS, WRENN_MAX_*) and the control plane's (WRENN_MAX_UPLOAD_BYTES, ...) apply.""";
 

@@ -52,7 +52,7 @@ public final class WrennUp implements AutoCloseable {
         HostAgent hostAgent = HostAgent.start(hostAgentConfig(options, env));
         try {
             ControlPlane controlPlane = ControlPlane.start(
-                    pointedAt(controlConfig, hostAgent.address().getPort()));
+                    pointedAt(controlConfig, hostAgent.address().getPort(), options.proxyPort()));
             return new WrennUp(hostAgent, controlPlane, options);
         } catch (RuntimeException e) {
             hostAgent.stop();
@@ -71,6 +71,11 @@ public final class WrennUp implements AutoCloseable {
         boolean anyAddress = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
         String shown = anyAddress ? "127.0.0.1" : host.contains(":") ? "[" + host + "]" : host;
         return "http://" + shown + ":" + port() + "/";
+    }
+
+    /** Where E2B's SDKs reach sandboxes ({@code E2B_SANDBOX_URL}): the sandbox traffic proxy. */
+    public String proxyUrl() {
+        return url().replaceFirst(":" + port() + "/$", ":" + controlPlane.proxyPort());
     }
 
     public HostAgent hostAgent() {
@@ -114,7 +119,7 @@ public final class WrennUp implements AutoCloseable {
                             stopped.countDown();
                         },
                         "wrenn-up-shutdown"));
-        System.out.println(Quickstart.banner(up.url()));
+        System.out.println(Quickstart.banner(up.url(), up.proxyUrl()));
         System.out.flush();
         stopped.await();
     }
@@ -136,7 +141,7 @@ public final class WrennUp implements AutoCloseable {
                 parsed.bootTimeout());
     }
 
-    private static Config pointedAt(Config config, int hostAgentPort) {
+    private static Config pointedAt(Config config, int hostAgentPort, int proxyPort) {
         return new Config(
                 config.dataDir(),
                 config.listenHost(),
@@ -145,7 +150,8 @@ public final class WrennUp implements AutoCloseable {
                 config.jwtSecret(),
                 "127.0.0.1:" + hostAgentPort,
                 config.maxUploadBytes(),
-                config.bcryptCost());
+                config.bcryptCost(),
+                proxyPort);
     }
 
     /** Without an image nothing can boot; say how to build one instead of failing in the accelerator probe. */

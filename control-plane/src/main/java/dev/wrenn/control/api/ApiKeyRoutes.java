@@ -1,6 +1,8 @@
 package dev.wrenn.control.api;
 
+import dev.wrenn.control.auth.ApiKeyFormat;
 import dev.wrenn.control.db.ApiKey;
+import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.service.ApiKeyService;
 import dev.wrenn.control.service.CreatedApiKey;
 import io.javalin.config.RoutesConfig;
@@ -24,8 +26,8 @@ final class ApiKeyRoutes {
     }
 
     private void create(Context ctx, Principal caller) {
-        CreateRequest body = JsonBodies.readOptional(ctx, CreateRequest.class, new CreateRequest(null));
-        CreatedApiKey created = apiKeys.create(caller.teamId(), caller.userId(), body.name());
+        CreateRequest body = JsonBodies.readOptional(ctx, CreateRequest.class, new CreateRequest(null, null));
+        CreatedApiKey created = apiKeys.create(caller.teamId(), caller.userId(), body.name(), kind(body.format()));
         ctx.status(201).json(KeyView.of(created.key(), created.plaintext()));
     }
 
@@ -40,7 +42,18 @@ final class ApiKeyRoutes {
         ctx.status(204);
     }
 
-    record CreateRequest(String name) {}
+    /** {@code format}: {@code wrenn} (default, {@code wrn_…}) or {@code e2b} ({@code e2b_…}, for E2B's SDKs). */
+    record CreateRequest(String name, String format) {}
+
+    private static ApiKeyFormat.Kind kind(String format) {
+        if (format == null || format.equals("wrenn")) {
+            return ApiKeyFormat.Kind.WRENN;
+        }
+        if (format.equals("e2b")) {
+            return ApiKeyFormat.Kind.E2B;
+        }
+        throw ApiException.invalid("format must be 'wrenn' or 'e2b' (got '" + format + "')");
+    }
 
     /** An API key as the API shows it; {@code key} only in the answer to its creation. */
     record KeyView(

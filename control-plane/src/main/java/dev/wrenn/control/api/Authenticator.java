@@ -61,7 +61,7 @@ public final class Authenticator {
             throw ApiException.unauthorized("an API key or a user token is required");
         }
         String credential = token.strip();
-        if (credential.startsWith(ApiKeyFormat.PREFIX)) {
+        if (ApiKeyFormat.looksLikeKey(credential)) {
             return apiKeys.authenticate(credential)
                     .map(owner -> Principal.ofApiKey(owner.teamId()))
                     .orElseThrow(() -> ApiException.unauthorized(INVALID_API_KEY));

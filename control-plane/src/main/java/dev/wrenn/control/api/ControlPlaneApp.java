@@ -9,6 +9,7 @@ import dev.wrenn.control.db.ApiKeyRepository;
 import dev.wrenn.control.db.Database;
 import dev.wrenn.control.db.SandboxRepository;
 import dev.wrenn.control.db.TemplateRepository;
+import dev.wrenn.control.e2b.E2bCompat;
 import dev.wrenn.control.exec.ExecRoutes;
 import dev.wrenn.control.exec.ExecStreamSocket;
 import dev.wrenn.control.files.FileRoutes;
@@ -82,7 +83,8 @@ public final class ControlPlaneApp {
             Authenticator auth,
             HostAgentClient hostAgent,
             SandboxService sandboxes,
-            SnapshotService snapshots) {
+            SnapshotService snapshots,
+            E2bCompat e2b) {
         static Components wire(Config config, Database database, HostAgentClient hostAgent, Clock clock) {
             JwtService tokens = new JwtService(config.jwtSecret(), clock);
             ApiKeyService apiKeys = new ApiKeyService(new ApiKeyRepository(database), clock);
@@ -92,7 +94,13 @@ public final class ControlPlaneApp {
             SandboxService sandboxes = new SandboxService(new SandboxRepository(database), templates, hostAgent, clock);
             SnapshotService snapshots = new SnapshotService(templates, sandboxes, hostAgent, clock);
             return new Components(
-                    accounts, apiKeys, new Authenticator(tokens, apiKeys), hostAgent, sandboxes, snapshots);
+                    accounts,
+                    apiKeys,
+                    new Authenticator(tokens, apiKeys),
+                    hostAgent,
+                    sandboxes,
+                    snapshots,
+                    E2bCompat.wire(database, sandboxes, hostAgent, clock));
         }
 
         /** Sandboxes, exec (request and WebSocket), files and snapshots. */
@@ -102,6 +110,7 @@ public final class ControlPlaneApp {
             new ExecStreamSocket(auth, sandboxes, hostAgent).register(routes);
             new FileRoutes(sandboxes, hostAgent, auth, config.maxUploadBytes()).register(routes);
             new SnapshotRoutes(snapshots, auth).register(routes);
+            e2b.registerRoutes(routes, auth);
         }
     }
 }

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param hostAgentAddress {@code host:port} of the host agent's gRPC server
  * @param maxUploadBytes the largest file a client may upload into a sandbox
  * @param bcryptCost the bcrypt work factor for passwords (12 in production; tests lower it)
+ * @param proxyPort the port of the E2B-compatible sandbox traffic proxy; 0 picks a free one
  */
 public record Config(
         Path dataDir,
@@ -24,18 +25,48 @@ public record Config(
         String jwtSecret,
         String hostAgentAddress,
         long maxUploadBytes,
-        int bcryptCost) {
+        int bcryptCost,
+        int proxyPort) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 100L * 1024 * 1024;
     public static final int DEFAULT_BCRYPT_COST = 12;
     public static final int MIN_JWT_SECRET_LENGTH = 32;
 
+    /** With the proxy on the port after the API's (or a free one when the API's is picked freely). */
+    public Config(
+            Path dataDir,
+            String listenHost,
+            int port,
+            DatabaseSettings database,
+            String jwtSecret,
+            String hostAgentAddress,
+            long maxUploadBytes,
+            int bcryptCost) {
+        this(
+                dataDir,
+                listenHost,
+                port,
+                database,
+                jwtSecret,
+                hostAgentAddress,
+                maxUploadBytes,
+                bcryptCost,
+                defaultProxyPort(port));
+    }
+
+    public static int defaultProxyPort(int apiPort) {
+        return apiPort == 0 ? 0 : apiPort + 1;
+    }
+
     public Config {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(listenHost, "listenHost");
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(hostAgentAddress, "hostAgentAddress");
+        if (proxyPort < 0 || proxyPort > 65535) {
+            throw new IllegalArgumentException("the proxy port must be between 0 and 65535 (got " + proxyPort + ")");
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535 (got " + port + ")");
         }
@@ -55,6 +86,6 @@ public record Config(
     public String toString() {
         return "Config[dataDir=" + dataDir + ", listen=" + listenHost + ":" + port + ", database=" + database
                 + ", hostAgent=" + hostAgentAddress + ", maxUploadBytes=" + maxUploadBytes + ", bcryptCost="
-                + bcryptCost + "]";
+                + bcryptCost + ", proxyPort=" + proxyPort + "]";
     }
 }

@@ -13,6 +13,7 @@ import java.util.Map;
  *
  * <pre>
  *   --port N          WRENN_PORT             HTTP port (8080)
+ *   --proxy-port M    WRENN_PROXY_PORT       E2B sandbox traffic proxy port (the HTTP port + 1)
  *   --host ADDR       WRENN_LISTEN_HOST      bind address (0.0.0.0)
  *   --data-dir DIR    WRENN_DATA_DIR         data directory (/var/lib/wrenn)
  *                     WRENN_DATABASE_URL     PostgreSQL URL; SQLite file DIR/wrenn.db when unset
@@ -23,8 +24,8 @@ import java.util.Map;
  */
 public final class ConfigLoader {
     public static final String USAGE = """
-            usage: wrenn control-plane [--port N] [--host ADDR] [--data-dir DIR]
-            environment: WRENN_DATA_DIR, WRENN_PORT, WRENN_LISTEN_HOST, WRENN_DATABASE_URL, WRENN_JWT_SECRET,
+            usage: wrenn control-plane [--port N] [--proxy-port M] [--host ADDR] [--data-dir DIR]
+            environment: WRENN_DATA_DIR, WRENN_PORT, WRENN_PROXY_PORT, WRENN_LISTEN_HOST, WRENN_DATABASE_URL, WRENN_JWT_SECRET,
                          WRENN_HOST_AGENT_ADDR, WRENN_MAX_UPLOAD_BYTES""";
 
     private ConfigLoader() {}
@@ -34,17 +35,22 @@ public final class ConfigLoader {
         Path dataDir = Path.of(pick(options.get("--data-dir"), env.get("WRENN_DATA_DIR"), "/var/lib/wrenn"))
                 .toAbsolutePath();
         createDataDir(dataDir);
+        int port = parseInt("port", pick(options.get("--port"), env.get("WRENN_PORT"), "" + Config.DEFAULT_PORT));
+        int proxyPort = parseInt(
+                "proxy port",
+                pick(options.get("--proxy-port"), env.get("WRENN_PROXY_PORT"), "" + Config.defaultProxyPort(port)));
         return new Config(
                 dataDir,
                 pick(options.get("--host"), env.get("WRENN_LISTEN_HOST"), "0.0.0.0"),
-                parseInt("port", pick(options.get("--port"), env.get("WRENN_PORT"), "" + Config.DEFAULT_PORT)),
+                port,
                 database(env.get("WRENN_DATABASE_URL"), dataDir),
                 jwtSecret(env.get("WRENN_JWT_SECRET"), dataDir),
                 pick(null, env.get("WRENN_HOST_AGENT_ADDR"), "127.0.0.1:50051"),
                 parseLong(
                         "WRENN_MAX_UPLOAD_BYTES",
                         pick(null, env.get("WRENN_MAX_UPLOAD_BYTES"), "" + Config.DEFAULT_MAX_UPLOAD_BYTES)),
-                Config.DEFAULT_BCRYPT_COST);
+                Config.DEFAULT_BCRYPT_COST,
+                proxyPort);
     }
 
     private static DatabaseSettings database(String url, Path dataDir) {

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,14 @@ public final class SandboxService {
 
     /** Inserts the sandbox as pending, boots it on the host agent, and returns it running (or throws, left in error). */
     public Sandbox create(String teamId, SandboxSpec requested) {
+        return create(teamId, requested, Map.of());
+    }
+
+    /**
+     * Like {@link #create(String, SandboxSpec)}, with environment variables the guest agent receives at its /init,
+     * before this returns (they are not stored: they may hold secrets).
+     */
+    public Sandbox create(String teamId, SandboxSpec requested, Map<String, String> envVars) {
         Template own = templates.find(teamId, requested.template()).orElse(null);
         // A team's snapshot was frozen with its sizes; its files are stored on the host under the template's id.
         SandboxSpec spec = own == null ? requested : requested.withSizes(own.vcpus(), own.memoryMb());
@@ -67,7 +76,7 @@ public final class SandboxService {
                 null,
                 now);
         sandboxes.insert(pending);
-        CreateSandboxResponse booted = boot(pending, agentTemplate);
+        CreateSandboxResponse booted = boot(pending, agentTemplate, envVars);
         Sandbox running = pending.running(booted.getHostIp(), now());
         if (!sandboxes.updateIfStatus(running, SandboxStatus.PENDING)) {
             destroyQuietly(pending.id());
@@ -209,7 +218,7 @@ public final class SandboxService {
         }
     }
 
-    private CreateSandboxResponse boot(Sandbox pending, String agentTemplate) {
+    private CreateSandboxResponse boot(Sandbox pending, String agentTemplate, Map<String, String> envVars) {
         try {
             return hostAgent.createSandbox(CreateSandboxRequest.newBuilder()
                     .setSandboxId(pending.id())
@@ -218,6 +227,7 @@ public final class SandboxService {
                     .setMemoryMb(pending.memoryMb())
                     .setTimeoutSec(pending.timeoutSec())
                     .putAllMetadata(pending.metadata())
+                    .putAllEnvVars(envVars)
                     .build());
         } catch (RuntimeException e) {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -27,6 +27,10 @@ public final class ApiKeyService {
     }
 
     public CreatedApiKey create(String teamId, String userId, String nameOrNull) {
+        return create(teamId, userId, nameOrNull, ApiKeyFormat.Kind.WRENN);
+    }
+
+    public CreatedApiKey create(String teamId, String userId, String nameOrNull, ApiKeyFormat.Kind kind) {
         String name = nameOrNull == null || nameOrNull.isBlank() ? DEFAULT_NAME : nameOrNull.strip();
         if (name.length() > MAX_NAME_LENGTH) {
             throw ApiException.invalid("API key name must be at most " + MAX_NAME_LENGTH + " characters");
@@ -34,7 +38,7 @@ public final class ApiKeyService {
         if (name.chars().anyMatch(Character::isISOControl)) {
             throw ApiException.invalid("API key name must not contain control characters");
         }
-        ApiKeyFormat.NewApiKey generated = ApiKeyFormat.generate();
+        ApiKeyFormat.NewApiKey generated = ApiKeyFormat.generate(kind);
         ApiKey key = new ApiKey(Ids.apiKey(), teamId, name, generated.prefix(), userId, null, clock.instant(), null);
         keys.insert(key, generated.hash());
         ApiKey stored = keys.find(teamId, key.id()).orElse(key);

@@ -67,6 +67,8 @@ public class InMemoryHostAgent extends FakeHostAgent {
 
     private final Set<String> autoPaused = ConcurrentHashMap.newKeySet();
     private final AtomicInteger slots = new AtomicInteger();
+    /** When set, the address new VMs get (a loopback address where a test serves a fake guest agent). */
+    public volatile String hostIpForNewVms;
     /** Set to make every create fail with this error. */
     public volatile ApiException createFailure;
     /** Set to hold every create until the latch opens (for races with DELETE). */
@@ -92,7 +94,13 @@ public class InMemoryHostAgent extends FakeHostAgent {
                 .setSandboxId(request.getSandboxId())
                 .setStatus(SandboxStatus.SANDBOX_STATUS_RUNNING)
                 .setHostIp(vm.hostIp)
+                .setEnvdAccessToken(accessToken(request.getSandboxId()))
                 .build();
+    }
+
+    /** The guest agent token this agent made up for a sandbox. */
+    public static String accessToken(String sandboxId) {
+        return "token-" + sandboxId;
     }
 
     @Override
@@ -213,7 +221,9 @@ public class InMemoryHostAgent extends FakeHostAgent {
         return SandboxInfo.newBuilder()
                 .setSandboxId(sandboxId)
                 .setStatus(vm.status)
+                .setTemplate(vm.request.getTemplate())
                 .setHostIp(vm.hostIp)
+                .setEnvdAccessToken(accessToken(sandboxId))
                 .build();
     }
 
@@ -295,7 +305,7 @@ public class InMemoryHostAgent extends FakeHostAgent {
     }
 
     private String nextHostIp() {
-        return "10.11.0." + slots.incrementAndGet();
+        return hostIpForNewVms != null ? hostIpForNewVms : "10.11.0." + slots.incrementAndGet();
     }
 
     private void awaitGate() {

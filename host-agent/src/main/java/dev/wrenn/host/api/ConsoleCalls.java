@@ -48,6 +48,8 @@ final class ConsoleCalls {
                 .setCpuUsedPct(sample.cpuUsedPct())
                 .setMemUsedBytes(sample.memUsed())
                 .setMemTotalBytes(sample.memTotal())
+                .setDiskUsedBytes(sample.diskUsed())
+                .setDiskTotalBytes(sample.diskTotal())
                 .build();
     }
 

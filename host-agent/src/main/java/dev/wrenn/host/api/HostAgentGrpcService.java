@@ -88,6 +88,7 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
                     .setSandboxId(sandbox.sandboxId())
                     .setStatus(ProtoMapping.status(sandbox.state()))
                     .setHostIp(ProtoMapping.hostIp(sandbox))
+                    .setEnvdAccessToken(sandbox.envdAccessToken())
                     .build();
         });
     }

@@ -33,6 +33,7 @@ final class ProtoMapping {
                 .setLastActiveAtUnix(sandbox.lastActiveAt().getEpochSecond())
                 .setTimeoutSec(sandbox.timeoutSec())
                 .setStopReason(sandbox.stopReason())
+                .setEnvdAccessToken(sandbox.envdAccessToken())
                 .build();
     }
 

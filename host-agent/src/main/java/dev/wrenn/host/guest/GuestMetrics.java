@@ -8,7 +8,8 @@ import java.time.Instant;
  *
  * @param at when the guest took it (the guest reports whole seconds)
  */
-public record GuestMetrics(Instant at, int cpuCount, double cpuUsedPct, long memUsed, long memTotal) {
+public record GuestMetrics(
+        Instant at, int cpuCount, double cpuUsedPct, long memUsed, long memTotal, long diskUsed, long diskTotal) {
 
     static GuestMetrics fromJson(JsonNode body) {
         return new GuestMetrics(
@@ -16,7 +17,9 @@ public record GuestMetrics(Instant at, int cpuCount, double cpuUsedPct, long mem
                 required(body, "cpu_count").asInt(),
                 required(body, "cpu_used_pct").asDouble(),
                 required(body, "mem_used").asLong(),
-                required(body, "mem_total").asLong());
+                required(body, "mem_total").asLong(),
+                body.path("disk_used").asLong(0),
+                body.path("disk_total").asLong(0));
     }
 
     private static JsonNode required(JsonNode body, String field) {

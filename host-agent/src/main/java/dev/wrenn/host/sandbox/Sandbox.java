@@ -196,7 +196,8 @@ final class Sandbox {
                 lastActiveAt,
                 timeoutSec,
                 stopReason,
-                clonedFrom == null ? "" : clonedFrom);
+                clonedFrom == null ? "" : clonedFrom,
+                accessToken);
     }
 
     static String newToken() {

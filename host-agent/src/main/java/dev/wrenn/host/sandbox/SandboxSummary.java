@@ -20,4 +20,5 @@ public record SandboxSummary(
         Instant lastActiveAt,
         int timeoutSec,
         String stopReason,
-        String clonedFrom) {}
+        String clonedFrom,
+        String envdAccessToken) {}

@@ -5,6 +5,7 @@ import dev.wrenn.host.net.Nft;
 import dev.wrenn.host.net.SandboxRuleset;
 import dev.wrenn.host.net.Slot;
 import dev.wrenn.host.net.SlotRange;
+import dev.wrenn.host.sys.CommandException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -103,8 +104,19 @@ public final class Sweeper {
         List<String> removed = ip.listLinks(null).stream()
                 .filter(name -> slots.owns(name, Slot.VETH_PREFIX))
                 .toList();
-        removed.forEach(name -> ip.deleteLink(null, name));
+        removed.forEach(this::deleteLinkUnlessGone);
         return removed;
+    }
+
+    /** Deleting one end of a veth pair deletes its peer too, so a listed link may be gone by its turn. */
+    private void deleteLinkUnlessGone(String name) {
+        try {
+            ip.deleteLink(null, name);
+        } catch (CommandException e) {
+            if (ip.listLinks(null).contains(name)) {
+                throw e;
+            }
+        }
     }
 
     private List<String> deleteNamespaces() {

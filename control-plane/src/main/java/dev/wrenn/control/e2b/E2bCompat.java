@@ -1,0 +1,44 @@
+package dev.wrenn.control.e2b;
+
+import dev.wrenn.control.api.Authenticator;
+import dev.wrenn.control.db.Database;
+import dev.wrenn.control.db.SandboxRepository;
+import dev.wrenn.control.db.TemplateRepository;
+import dev.wrenn.control.hosts.HostAgentClient;
+import dev.wrenn.control.sandboxes.SandboxService;
+import dev.wrenn.control.snapshots.SnapshotService;
+import io.javalin.config.RoutesConfig;
+import java.time.Clock;
+
+/** The E2B-compatible pieces over one database and host agent: the API's services, its scheduler and the proxy. */
+public record E2bCompat(
+        E2bSandboxes sandboxes,
+        SandboxService core,
+        SnapshotService snapshots,
+        SandboxRepository rows,
+        LifecycleRepository lifecycles,
+        GuestTokens tokens,
+        Clock clock) {
+
+    public static E2bCompat wire(Database database, SandboxService core, HostAgentClient hostAgent, Clock clock) {
+        SandboxRepository rows = new SandboxRepository(database);
+        LifecycleRepository lifecycles = new LifecycleRepository(database);
+        GuestTokens tokens = new GuestTokens(hostAgent);
+        return new E2bCompat(
+                new E2bSandboxes(core, rows, lifecycles, hostAgent, tokens, clock),
+                core,
+                new SnapshotService(new TemplateRepository(database), core, hostAgent, clock),
+                rows,
+                lifecycles,
+                tokens,
+                clock);
+    }
+
+    public void registerRoutes(RoutesConfig routes, Authenticator auth) {
+        new E2bRoutes(sandboxes, core, snapshots, auth).register(routes);
+    }
+
+    public TimeoutScheduler scheduler() {
+        return new TimeoutScheduler(sandboxes, lifecycles, clock);
+    }
+}

@@ -1,0 +1,136 @@
+package dev.wrenn.control.e2b;
+
+import dev.wrenn.control.api.Authenticator;
+import dev.wrenn.control.api.Principal;
+import dev.wrenn.control.db.Sandbox;
+import dev.wrenn.control.error.ApiException;
+import dev.wrenn.control.snapshots.SnapshotService;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * E2B's sandbox API beside /v1 on the same port (E2B's paths, no prefix), authenticated like /v1 ({@code X-API-KEY},
+ * any key format, or a user token). Every failure is {@code {"code":N,"message":...}}: the SDK decides between
+ * "not found", "already paused" and a real error by that {@code code}.
+ */
+public final class E2bRoutes {
+    static final String NEXT_TOKEN_HEADER = "x-next-token";
+    private static final Logger LOG = LoggerFactory.getLogger(E2bRoutes.class);
+
+    private final E2bSandboxes sandboxes;
+    private final Authenticator auth;
+    private final dev.wrenn.control.sandboxes.SandboxService core;
+
+    private final E2bSnapshotRoutes snapshots;
+
+    public E2bRoutes(
+            E2bSandboxes sandboxes,
+            dev.wrenn.control.sandboxes.SandboxService core,
+            SnapshotService snapshots,
+            Authenticator auth) {
+        this.sandboxes = sandboxes;
+        this.core = core;
+        this.snapshots = new E2bSnapshotRoutes(snapshots, core);
+        this.auth = auth;
+    }
+
+    public void register(RoutesConfig routes) {
+        for (String prefix : List.of("", "/v2")) {
+            routes.post(prefix + "/sandboxes", handle(this::create));
+            routes.post(prefix + "/sandboxes/{id}/connect", handle(this::connect));
+        }
+        routes.get("/v2/sandboxes", handle(this::list));
+        routes.get("/sandboxes/{id}", handle(this::detail));
+        routes.delete("/sandboxes/{id}", handle(this::kill));
+        routes.post("/sandboxes/{id}/timeout", handle(this::setTimeout));
+        routes.post("/sandboxes/{id}/pause", handle(this::pause));
+        routes.get("/sandboxes/{id}/metrics", handle(this::metrics));
+        routes.post("/sandboxes/{id}/snapshots", handle(snapshots::create));
+        routes.get("/snapshots", handle(snapshots::list));
+        routes.delete("/templates/{id}", handle(snapshots::delete));
+        routes.get("/templates/aliases/{alias}", handle(snapshots::alias));
+    }
+
+    private void create(Context ctx, Principal caller) {
+        E2bJson.write(ctx, 201, sandboxes.create(caller.teamId(), NewSandbox.from(E2bJson.body(ctx))));
+    }
+
+    private void connect(Context ctx, Principal caller) {
+        Integer timeout = E2bJson.optionalInt(E2bJson.body(ctx), "timeout");
+        E2bSandboxes.Connected connected = sandboxes.connect(
+                caller.teamId(), ctx.pathParam("id"), timeout == null ? NewSandbox.DEFAULT_TIMEOUT_SEC : timeout);
+        E2bJson.write(ctx, connected.resumed() ? 201 : 200, connected.sandbox());
+    }
+
+    private void metrics(Context ctx, Principal caller) {
+        E2bJson.write(ctx, 200, sandboxes.metrics(caller.teamId(), ctx.pathParam("id")));
+    }
+
+    private void detail(Context ctx, Principal caller) {
+        E2bJson.write(ctx, 200, sandboxes.detail(caller.teamId(), ctx.pathParam("id")));
+    }
+
+    private void kill(Context ctx, Principal caller) {
+        sandboxes.kill(caller.teamId(), ctx.pathParam("id"));
+        ctx.status(204);
+    }
+
+    private void setTimeout(Context ctx, Principal caller) {
+        Integer timeout = E2bJson.optionalInt(E2bJson.body(ctx), "timeout");
+        if (timeout == null) {
+            throw ApiException.invalid("field 'timeout' (seconds) is required");
+        }
+        sandboxes.setTimeout(caller.teamId(), ctx.pathParam("id"), timeout);
+        ctx.status(204);
+    }
+
+    private void pause(Context ctx, Principal caller) {
+        sandboxes.pause(caller.teamId(), ctx.pathParam("id"));
+        ctx.status(204);
+    }
+
+    private void list(Context ctx, Principal caller) {
+        ListQuery query = ListQuery.from(ctx);
+        List<Sandbox> matching = core.listLive(caller.teamId()).stream()
+                .filter(query::matches)
+                .sorted(query.order())
+                .filter(query::isAfterCursor)
+                .limit(query.limit() + 1L)
+                .toList();
+        List<Sandbox> page = matching.subList(0, Math.min(query.limit(), matching.size()));
+        if (matching.size() > query.limit()) {
+            ctx.header(NEXT_TOKEN_HEADER, ListQuery.Cursor.of(page.getLast()).token());
+        }
+        E2bJson.write(
+                ctx,
+                200,
+                page.stream()
+                        .map(s -> E2bViews.ListedSandbox.of(
+                                s, sandboxes.lifecycleOf(s).endAt()))
+                        .toList());
+    }
+
+    /** Authenticates, runs, and answers any failure in E2B's error shape. */
+    private Handler handle(E2bHandler handler) {
+        return ctx -> {
+            try {
+                handler.handle(ctx, auth.apiKeyOrJwtCaller(ctx));
+            } catch (ApiException e) {
+                int status = e.code().httpStatus();
+                if (status >= 500) {
+                    LOG.error("{} {} failed: {}", ctx.method(), ctx.path(), e.getMessage(), e);
+                }
+                E2bJson.error(ctx, status, e.getMessage());
+            }
+        };
+    }
+
+    @FunctionalInterface
+    private interface E2bHandler {
+        void handle(Context ctx, Principal caller) throws Exception;
+    }
+}

@@ -1,0 +1,167 @@
+package dev.wrenn.control.e2b;
+
+import dev.wrenn.control.db.Sandbox;
+import dev.wrenn.control.db.SandboxRepository;
+import dev.wrenn.control.db.SandboxStatus;
+import dev.wrenn.control.error.ApiException;
+import dev.wrenn.control.error.ErrorCode;
+import dev.wrenn.control.hosts.HostAgentClient;
+import dev.wrenn.control.sandboxes.SandboxService;
+import dev.wrenn.control.sandboxes.SandboxSpec;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The E2B face of Wrenn's sandboxes: the same rows and VMs as /v1, plus an absolute end time per sandbox (E2B's
+ * {@code timeout}), which {@link TimeoutScheduler} enforces. Sandboxes created through /v1 have no end time; they
+ * show their inactivity deadline instead.
+ */
+public final class E2bSandboxes {
+    private final SandboxService sandboxes;
+    private final SandboxRepository rows;
+    private final LifecycleRepository lifecycles;
+    private final HostAgentClient hostAgent;
+    private final GuestTokens tokens;
+    private final Clock clock;
+
+    public E2bSandboxes(
+            SandboxService sandboxes,
+            SandboxRepository rows,
+            LifecycleRepository lifecycles,
+            HostAgentClient hostAgent,
+            GuestTokens tokens,
+            Clock clock) {
+        this.sandboxes = sandboxes;
+        this.rows = rows;
+        this.lifecycles = lifecycles;
+        this.hostAgent = hostAgent;
+        this.tokens = tokens;
+        this.clock = clock;
+    }
+
+    /** Boots the sandbox (env vars reach the guest before this returns) and starts its clock. */
+    E2bViews.SandboxCreated create(String teamId, NewSandbox request) {
+        // timeout_sec 0: no inactivity pause in the host agent; E2B's timeout is an end time, kept here.
+        SandboxSpec spec = SandboxSpec.of(request.templateId(), null, null, 0, request.metadata());
+        Sandbox sandbox = sandboxes.create(teamId, spec, request.envVars());
+        OnTimeout onTimeout = request.autoPause() ? OnTimeout.PAUSE : OnTimeout.KILL;
+        lifecycles.save(new Lifecycle(sandbox.id(), now().plusSeconds(request.timeoutSec()), onTimeout));
+        return E2bViews.SandboxCreated.of(sandbox, tokens.of(sandbox.id()));
+    }
+
+    /** A live (running or paused) sandbox of the team; 404 otherwise, ended ones included. */
+    Sandbox live(String teamId, String id) {
+        Sandbox sandbox = sandboxes.get(teamId, id);
+        if (sandbox.status().isEnded()) {
+            throw ApiException.notFound("sandbox " + id + " not found");
+        }
+        return sandbox;
+    }
+
+    E2bViews.SandboxDetail detail(String teamId, String id) {
+        Sandbox sandbox = live(teamId, id);
+        Lifecycle lifecycle = lifecycleOf(sandbox);
+        return E2bViews.SandboxDetail.of(sandbox, lifecycle.endAt(), lifecycle.onTimeout(), tokens.of(id));
+    }
+
+    /** The end time: E2B's if set, else the inactivity deadline of a /v1 sandbox, else a day after it started. */
+    Lifecycle lifecycleOf(Sandbox sandbox) {
+        return lifecycles.find(sandbox.id()).orElseGet(() -> {
+            Instant from = sandbox.lastActiveAt() != null ? sandbox.lastActiveAt() : sandbox.createdAt();
+            int seconds = sandbox.timeoutSec() > 0 ? sandbox.timeoutSec() : SandboxSpec.MAX_TIMEOUT_SEC;
+            return new Lifecycle(sandbox.id(), from.plusSeconds(seconds), OnTimeout.PAUSE);
+        });
+    }
+
+    /** Kills the sandbox; 404 if it is unknown or already over, which the SDK reads as {@code false}. */
+    void kill(String teamId, String id) {
+        live(teamId, id);
+        sandboxes.destroy(teamId, id);
+        tokens.forget(id);
+    }
+
+    /** Sets the end to now + {@code timeoutSec}, shorter or longer than before. */
+    void setTimeout(String teamId, String id, int timeoutSec) {
+        Sandbox sandbox = live(teamId, id);
+        lifecycles.save(lifecycleOf(sandbox).endingAt(now().plusSeconds(NewSandbox.checkedTimeout(timeoutSec))));
+    }
+
+    /** Pauses a running sandbox; 409 if it is paused already. */
+    void pause(String teamId, String id) {
+        Sandbox sandbox = live(teamId, id);
+        if (sandbox.status() == SandboxStatus.PAUSED) {
+            throw new ApiException(ErrorCode.INVALID_STATE, "sandbox " + id + " is already paused");
+        }
+        sandboxes.pause(teamId, id);
+    }
+
+    /**
+     * Resumes a paused sandbox (then {@code resumed} is true) and moves its end to now + {@code timeoutSec} unless it
+     * was later already: connecting never shortens a sandbox's life.
+     */
+    Connected connect(String teamId, String id, int timeoutSec) {
+        Sandbox sandbox = live(teamId, id);
+        boolean resumed = sandbox.status() == SandboxStatus.PAUSED;
+        if (resumed) {
+            sandbox = sandboxes.resume(teamId, id);
+        }
+        Lifecycle lifecycle = lifecycleOf(sandbox);
+        Instant wanted = now().plusSeconds(NewSandbox.checkedTimeout(timeoutSec));
+        if (wanted.isAfter(lifecycle.endAt()) || resumed) {
+            lifecycles.save(lifecycle.endingAt(later(wanted, lifecycle.endAt())));
+        }
+        return new Connected(resumed, E2bViews.SandboxCreated.of(sandbox, tokens.of(id)));
+    }
+
+    /** The answer to connect: 201 after a resume, 200 for a sandbox that was running. */
+    record Connected(boolean resumed, E2bViews.SandboxCreated sandbox) {}
+
+    /** What the scheduler does when a sandbox's time is up: kill or pause it. */
+    void expire(LifecycleRepository.Due due) {
+        String id = due.lifecycle().sandboxId();
+        switch (due.lifecycle().onTimeout()) {
+            case KILL -> kill(due.teamId(), id);
+            case PAUSE -> pause(due.teamId(), id);
+        }
+    }
+
+    /** Whether the sandbox's E2B end time has passed (a /v1 sandbox's never does here). */
+    boolean isExpired(String sandboxId) {
+        return lifecycles.find(sandboxId).map(l -> l.isExpired(now())).orElse(false);
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /**
+     * One metrics sample of a running sandbox in E2B's {@code SandboxMetric} shape (the guest agent's /metrics through
+     * the host agent); a paused sandbox has none, so the list is empty.
+     */
+    public List<Map<String, Object>> metrics(String teamId, String id) {
+        Sandbox sandbox = sandboxes.get(teamId, id);
+        if (sandbox.status() != SandboxStatus.RUNNING) {
+            return List.of();
+        }
+        var sample = hostAgent.getMetrics(sandbox.id());
+        Instant at = Instant.ofEpochMilli(sample.getTimestampUnixMs());
+        Map<String, Object> metric = new LinkedHashMap<>();
+        metric.put("timestamp", at.toString());
+        metric.put("timestampUnix", at.getEpochSecond());
+        metric.put("cpuCount", sample.getCpuCount());
+        metric.put("cpuUsedPct", sample.getCpuUsedPct());
+        metric.put("memUsed", sample.getMemUsedBytes());
+        metric.put("memTotal", sample.getMemTotalBytes());
+        metric.put("diskUsed", sample.getDiskUsedBytes());
+        metric.put("diskTotal", sample.getDiskTotalBytes());
+        return List.of(metric);
+    }
+}

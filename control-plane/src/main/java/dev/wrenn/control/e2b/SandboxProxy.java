@@ -1,0 +1,250 @@
+package dev.wrenn.control.e2b;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.wrenn.control.db.Sandbox;
+import dev.wrenn.control.db.SandboxStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * E2B's sandbox traffic proxy on its own port: forwards each request to a running sandbox's guest agent (or another
+ * port in it) and streams both bodies through as they come, so Connect streams and large file transfers are never
+ * held in memory. A sandbox that is unknown, not running or past its end answers 502 like E2B's proxy; the SDK reads
+ * that as "the sandbox is gone".
+ */
+public final class SandboxProxy implements AutoCloseable {
+    public static final String ACCESS_TOKEN_HEADER = "X-Access-Token";
+    private static final Logger LOG = LoggerFactory.getLogger(SandboxProxy.class);
+    /** Hop-by-hop headers, and those the JDK client sets itself and refuses from callers. */
+    private static final Set<String> NOT_FORWARDED = Set.of(
+            "connection",
+            "keep-alive",
+            "proxy-connection",
+            "te",
+            "trailer",
+            "transfer-encoding",
+            "upgrade",
+            "content-length",
+            "host",
+            "expect");
+
+    private static final int BUFFER = 16 * 1024;
+
+    private final HttpServer server;
+    private final E2bCompat e2b;
+    /**
+     * One client (one connection pool) per sandbox: a killed sandbox's address is soon given to the next one, and a
+     * kept-alive connection to the old guest must never carry the new sandbox's traffic.
+     */
+    private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
+
+    private SandboxProxy(HttpServer server, E2bCompat e2b) {
+        this.server = server;
+        this.e2b = e2b;
+    }
+
+    private HttpClient clientFor(Sandbox sandbox) {
+        return clients.computeIfAbsent(
+                sandbox.id() + "@" + sandbox.hostIp(),
+                key -> HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .executor(Executors.newVirtualThreadPerTaskExecutor())
+                        .build());
+    }
+
+    /** Drops the pools of sandboxes that no longer run here. */
+    private void dropClients(String sandboxId) {
+        clients.keySet().removeIf(key -> {
+            if (key.startsWith(sandboxId + "@")) {
+                HttpClient gone = clients.get(key);
+                if (gone != null) {
+                    gone.close();
+                }
+                return true;
+            }
+            return false;
+        });
+    }
+
+    public static SandboxProxy start(String host, int port, E2bCompat e2b) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 256);
+            SandboxProxy proxy = new SandboxProxy(server, e2b);
+            server.createContext("/", proxy::handle);
+            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            server.start();
+            return proxy;
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "starting the sandbox proxy on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Optional<ProxyRoute> route = ProxyRoute.of(
+                    exchange.getRequestHeaders().getFirst("Host"),
+                    exchange.getRequestHeaders().getFirst("E2b-Sandbox-Id"),
+                    exchange.getRequestHeaders().getFirst("E2b-Sandbox-Port"));
+            if (route.isEmpty()) {
+                answer(
+                        exchange,
+                        400,
+                        error(400, "no sandbox named: send E2b-Sandbox-Id or use <port>-<sandboxID>.<domain>"));
+                return;
+            }
+            forwardIfAllowed(exchange, route.get());
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("proxying {} {} failed: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString());
+        }
+    }
+
+    private void forwardIfAllowed(HttpExchange exchange, ProxyRoute route) throws IOException {
+        Optional<Sandbox> sandbox = e2b.rows()
+                .findAnyTeam(route.sandboxId())
+                .filter(s -> s.status() == SandboxStatus.RUNNING && !s.hostIp().isEmpty())
+                .filter(s -> !e2b.sandboxes().isExpired(s.id()));
+        if (sandbox.isEmpty()) {
+            dropClients(route.sandboxId());
+            answer(exchange, 502, notFound(route.sandboxId()));
+            return;
+        }
+        if (route.isGuestAgent()) {
+            URI uri = exchange.getRequestURI();
+            switch (GuestAccessRule.of(exchange.getRequestMethod(), uri.getPath(), uri.getRawQuery())) {
+                case FORBIDDEN -> {
+                    answer(exchange, 403, error(403, "this path of the guest agent is not reachable from outside"));
+                    return;
+                }
+                case TOKEN -> {
+                    String token = e2b.tokens().of(route.sandboxId());
+                    String given = exchange.getRequestHeaders().getFirst(ACCESS_TOKEN_HEADER);
+                    if (!token.isEmpty() && !token.equals(given)) {
+                        answer(exchange, 401, error(401, "unauthorized access, please provide a valid access token"));
+                        return;
+                    }
+                }
+                case OPEN -> {}
+            }
+        }
+        forward(exchange, sandbox.get(), route.port());
+    }
+
+    private void forward(HttpExchange exchange, Sandbox sandbox, int port) throws IOException {
+        URI target = URI.create("http://" + sandbox.hostIp() + ":" + port
+                + exchange.getRequestURI().getRawPath()
+                + (exchange.getRequestURI().getRawQuery() == null
+                        ? ""
+                        : "?" + exchange.getRequestURI().getRawQuery()));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(target).method(exchange.getRequestMethod(), body(exchange));
+        exchange.getRequestHeaders().forEach((name, values) -> {
+            if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
+                values.forEach(value -> request.header(name, value));
+            }
+        });
+        HttpResponse<InputStream> response;
+        try {
+            response = clientFor(sandbox).send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            answer(exchange, 502, error(502, "the sandbox's port " + port + " did not answer: " + e.getMessage()));
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        relay(exchange, response);
+    }
+
+    private static HttpRequest.BodyPublisher body(HttpExchange exchange) {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        String encoding = exchange.getRequestHeaders().getFirst("Transfer-Encoding");
+        HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(exchange::getRequestBody);
+        if (length != null) {
+            long bytes = Long.parseLong(length.strip());
+            return bytes == 0
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.fromPublisher(stream, bytes);
+        }
+        return encoding != null ? stream : HttpRequest.BodyPublishers.noBody();
+    }
+
+    /** Status, headers, then the body chunk by chunk, flushed as it arrives. */
+    private static void relay(HttpExchange exchange, HttpResponse<InputStream> response) throws IOException {
+        response.headers().map().forEach((name, values) -> {
+            if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
+                exchange.getResponseHeaders().put(name, List.copyOf(values));
+            }
+        });
+        long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        int status = response.statusCode();
+        boolean noBody =
+                status == 204 || status == 304 || exchange.getRequestMethod().equals("HEAD") || length == 0;
+        exchange.sendResponseHeaders(status, noBody ? -1 : Math.max(length, 0));
+        try (InputStream in = response.body();
+                OutputStream out = exchange.getResponseBody()) {
+            byte[] buffer = new byte[BUFFER];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+        }
+    }
+
+    private static Map<String, Object> notFound(String sandboxId) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("sandboxId", sandboxId);
+        body.put("message", "The sandbox was not found");
+        body.put("code", 502);
+        return body;
+    }
+
+    private static Map<String, Object> error(int code, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("code", code);
+        body.put("message", message);
+        return body;
+    }
+
+    private static void answer(HttpExchange exchange, int status, Map<String, Object> body) throws IOException {
+        byte[] bytes = E2bJson.MAPPER.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        clients.values().forEach(HttpClient::close);
+        clients.clear();
+    }
+}
