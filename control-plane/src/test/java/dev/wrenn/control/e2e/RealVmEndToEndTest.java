@@ -140,14 +140,14 @@ class RealVmEndToEndTest {
         String[] auth = {"Authorization", TestServer.bearer(server.signup("snap@example.com", "correct horse"))};
         String id = createRunning(auth);
         String base = "/v1/sandboxes/" + id;
-        assertThat(run(base, "echo kept > /root/state.txt", auth)
+        assertThat(run(base, "echo kept > /home/user/state.txt", auth)
                         .get("exit_code")
                         .asInt())
                 .isZero();
 
         assertStatus(server.post(base + "/pause", null, auth), 200, "paused");
         assertStatus(server.post(base + "/resume", null, auth), 200, "running");
-        assertThat(run(base, "cat /root/state.txt", auth).get("stdout").asText())
+        assertThat(run(base, "cat /home/user/state.txt", auth).get("stdout").asText())
                 .isEqualTo("kept\n");
 
         Reply snapshot = server.post("/v1/snapshots", "{\"sandbox_id\":\"" + id + "\",\"name\":\"e2e-env\"}", auth);
@@ -162,7 +162,7 @@ class RealVmEndToEndTest {
                 .as("clone: %s%nagent log:%n%s", cloned.body(), agent.log())
                 .isEqualTo(201);
         String clone = cloned.json().get("id").asText();
-        assertThat(run("/v1/sandboxes/" + clone, "cat /root/state.txt", auth)
+        assertThat(run("/v1/sandboxes/" + clone, "cat /home/user/state.txt", auth)
                         .get("stdout")
                         .asText())
                 .isEqualTo("kept\n");

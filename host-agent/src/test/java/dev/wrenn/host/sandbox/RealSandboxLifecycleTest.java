@@ -105,8 +105,9 @@ class RealSandboxLifecycleTest {
                 .until(() -> manager.get(sandbox.sandboxId()).state() == VmState.STOPPED);
         SandboxSummary stopped = manager.get(sandbox.sandboxId());
         assertThat(stopped.stopReason())
-                .startsWith("QEMU was killed by signal 9 (SIGKILL); serial console:")
-                .contains("wrenn-init: agent started");
+                // A plain create restores the base template, so this QEMU's console holds only what the guest printed
+                // after the restore (often nothing); the reason must still say how QEMU ended and quote the console.
+                .startsWith("QEMU was killed by signal 9 (SIGKILL); serial console:");
         assertThat(slots.inUse()).isZero();
         Leftovers.assertNone(dataDir, RealImage.SLOTS);
         assertThatThrownBy(() -> manager.ping(sandbox.sandboxId(), Duration.ofSeconds(1)))
