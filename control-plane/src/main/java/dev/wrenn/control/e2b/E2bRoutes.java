@@ -49,6 +49,7 @@ public final class E2bRoutes {
         routes.post("/sandboxes/{id}/timeout", handle(this::setTimeout));
         routes.post("/sandboxes/{id}/pause", handle(this::pause));
         routes.get("/sandboxes/{id}/metrics", handle(this::metrics));
+        routes.post("/sandboxes/{id}/fork", handle((ctx, caller) -> snapshots.fork(ctx, caller, sandboxes)));
         routes.post("/sandboxes/{id}/snapshots", handle(snapshots::create));
         routes.get("/snapshots", handle(snapshots::list));
         routes.delete("/templates/{id}", handle(snapshots::delete));

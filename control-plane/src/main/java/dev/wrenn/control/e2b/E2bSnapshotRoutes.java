@@ -6,11 +6,14 @@ import dev.wrenn.control.db.SandboxStatus;
 import dev.wrenn.control.db.Template;
 import dev.wrenn.control.db.TemplateType;
 import dev.wrenn.control.error.ApiException;
+import dev.wrenn.control.ids.Ids;
 import dev.wrenn.control.sandboxes.SandboxService;
 import dev.wrenn.control.sandboxes.SandboxSpec;
 import dev.wrenn.control.snapshots.SnapshotService;
 import io.javalin.http.Context;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * E2B's snapshots over Wrenn's snapshot templates. A snapshot's E2B id is its template name, which is what
@@ -18,6 +21,8 @@ import java.util.List;
  * is resumed afterwards, as E2B users expect to keep working in it.
  */
 final class E2bSnapshotRoutes {
+    static final int MAX_FORKS = 10;
+
     private final SnapshotService snapshots;
     private final SandboxService core;
 
@@ -46,6 +51,45 @@ final class E2bSnapshotRoutes {
             core.resume(caller.teamId(), id);
         }
         E2bJson.write(ctx, 201, SnapshotView.of(made));
+    }
+
+    /**
+     * E2B's fork: the sandbox is frozen into a template named {@code fork-<8 hex>} (which stays, listed with the team's
+     * snapshots, because its copies' disks are layered on it), the source resumes if it was running, and {@code count}
+     * copies are created from the template. Each entry is {@code {"sandbox":…}} or {@code {"error":…}}.
+     */
+    void fork(Context ctx, Principal caller, E2bSandboxes sandboxes) {
+        String id = ctx.pathParam("id");
+        var body = E2bJson.body(ctx);
+        Integer count = E2bJson.optionalInt(body, "count");
+        Integer timeout = E2bJson.optionalInt(body, "timeout");
+        int copies = count == null ? 1 : count;
+        if (copies < 1 || copies > MAX_FORKS) {
+            throw ApiException.invalid("count must be between 1 and " + MAX_FORKS + " (got " + copies + ")");
+        }
+        Sandbox before = core.get(caller.teamId(), id);
+        if (before.status().isEnded()) {
+            throw ApiException.notFound("sandbox " + id + " not found");
+        }
+        Template made = snapshots.create(caller.teamId(), id, "fork-" + Ids.hex(4), false);
+        if (before.status() == SandboxStatus.RUNNING) {
+            core.resume(caller.teamId(), id);
+        }
+        NewSandbox copy = new NewSandbox(
+                made.name(),
+                NewSandbox.checkedTimeout(timeout == null ? NewSandbox.DEFAULT_TIMEOUT_SEC : timeout),
+                Map.of(),
+                Map.of(),
+                false);
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (int i = 0; i < copies; i++) {
+            try {
+                results.add(Map.of("sandbox", sandboxes.create(caller.teamId(), copy)));
+            } catch (ApiException e) {
+                results.add(Map.of("error", Map.of("code", e.code().httpStatus(), "message", e.getMessage())));
+            }
+        }
+        E2bJson.write(ctx, 201, results);
     }
 
     /** The team's snapshots, newest first, optionally by name; {@code sandboxID} is not recorded and not filtered. */
