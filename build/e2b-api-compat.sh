@@ -2,6 +2,7 @@
 # E2B API compatibility tier: drives the official `e2b` npm package (2.51.0), unmodified, against a real control
 # plane (E2B API + sandbox proxy) and host agent booting real VMs. Run from the repository root as root:
 #   bash build/e2b-api-compat.sh [test/some.test.mjs ...]
+#   bash build/e2b-api-compat.sh --bench [runs]     the create -> first output benchmark (docs/benchmarks.md)
 # It builds both jars, starts the host agent on its own data directory (images hard-linked from the built test
 # image in /var/lib/wrenn-test) and slots 230.., starts the control plane on free loopback ports, signs up a user,
 # creates an e2b_ API key through /v1, runs compat/e2b-api/test/*.test.mjs, and always stops what it started (by
@@ -92,8 +93,14 @@ E2B_KEY="$(curl -fsS -X POST "http://127.0.0.1:$API_PORT/v1/api-keys" -H 'conten
 say "installing the pinned SDK"
 (cd "$COMPAT_DIR" && if [ -f package-lock.json ]; then npm ci --silent; else npm install --silent; fi)
 
-say "running the suite"
 cd "$COMPAT_DIR"
+if [ "${1:-}" = --bench ]; then
+  say "benchmark: SDK create -> first command output vs the same through /v1"
+  E2B_API_URL="http://127.0.0.1:$API_PORT" E2B_SANDBOX_URL="http://127.0.0.1:$PROXY_PORT" E2B_API_KEY="$E2B_KEY" \
+    node bench/create-first-output.mjs "${2:-50}"
+  exit 0
+fi
+say "running the suite"
 tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=(test/*.test.mjs)
 (E2B_API_URL="http://127.0.0.1:$API_PORT" E2B_SANDBOX_URL="http://127.0.0.1:$PROXY_PORT" \
