@@ -43,17 +43,17 @@ final class LinuxEntropySink implements EntropySink {
     public void reseed(byte[] seed) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = arena.allocate(CAPTURE);
-            int fd = (int) call(OPEN, errno, arena.allocateFrom("/dev/urandom"), O_WRONLY | O_CLOEXEC);
+            int fd = open(errno, arena.allocateFrom("/dev/urandom"));
             check(fd >= 0, "opening /dev/urandom", errno);
             try {
                 MemorySegment bytes = arena.allocateFrom(JAVA_BYTE, seed);
-                long written = (long) call(WRITE, errno, fd, bytes, (long) seed.length);
+                long written = write(errno, fd, bytes, seed.length);
                 check(written == seed.length, "writing the seed into /dev/urandom", errno);
                 if (!LinuxSystemClock.runningAsRoot()) {
                     log.info("seed mixed in but the generator not re-keyed: the agent does not run as root");
                     return;
                 }
-                int result = (int) call(IOCTL, errno, fd, RNDRESEEDCRNG);
+                int result = ioctl(errno, fd);
                 check(result == 0, "ioctl(RNDRESEEDCRNG) on /dev/urandom", errno);
             } finally {
                 close(fd);
@@ -66,14 +66,29 @@ final class LinuxEntropySink implements EntropySink {
                 LINKER.defaultLookup().findOrThrow(name), descriptor, Linker.Option.captureCallState("errno"));
     }
 
-    private static Object call(MethodHandle handle, MemorySegment errno, Object... args) {
-        Object[] all = new Object[args.length + 1];
-        all[0] = errno;
-        System.arraycopy(args, 0, all, 1, args.length);
+    // Exact invocations, not invokeWithArguments: the generic path builds adapters on every call, which a restored
+    // guest under TCG pays for on the /init every clone waits for.
+    private static int open(MemorySegment errno, MemorySegment path) {
         try {
-            return handle.invokeWithArguments(all);
+            return (int) OPEN.invokeExact(errno, path, O_WRONLY | O_CLOEXEC);
         } catch (Throwable e) {
-            throw new IllegalStateException("calling " + handle, e);
+            throw new IllegalStateException("calling open", e);
+        }
+    }
+
+    private static long write(MemorySegment errno, int fd, MemorySegment bytes, long length) {
+        try {
+            return (long) WRITE.invokeExact(errno, fd, bytes, length);
+        } catch (Throwable e) {
+            throw new IllegalStateException("calling write", e);
+        }
+    }
+
+    private static int ioctl(MemorySegment errno, int fd) {
+        try {
+            return (int) IOCTL.invokeExact(errno, fd, RNDRESEEDCRNG);
+        } catch (Throwable e) {
+            throw new IllegalStateException("calling ioctl", e);
         }
     }
 

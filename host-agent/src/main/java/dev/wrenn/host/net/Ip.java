@@ -96,6 +96,65 @@ public final class Ip {
         return netns == null ? command : command.prefixedBy(List.of("ip", "netns", "exec", netns));
     }
 
+    /**
+     * Commands collected and run by one {@code ip -batch} process (in {@code netns}, or the host's when null): a
+     * sandbox's network takes a dozen of them, and a process each was most of its set-up time. The batch stops at the
+     * first command that fails; its error names the line.
+     */
+    public Batch batch(String netns) {
+        return new Batch(netns);
+    }
+
+    public static final class Batch {
+        private final String netns;
+        private final List<String> lines = new ArrayList<>();
+
+        private Batch(String netns) {
+            this.netns = netns;
+        }
+
+        public Batch addNetns(String name) {
+            return add("netns add " + name);
+        }
+
+        public Batch addVethPair(String name, String peerName, String peerNetns) {
+            return add("link add " + name + " type veth peer name " + peerName + " netns " + peerNetns);
+        }
+
+        public Batch addTap(String name) {
+            return add("tuntap add dev " + name + " mode tap");
+        }
+
+        public Batch addAddress(String device, String cidr) {
+            return add("addr add " + cidr + " dev " + device);
+        }
+
+        public Batch setUp(String device) {
+            return add("link set dev " + device + " up");
+        }
+
+        public Batch addRoute(String destination, Ipv4 via, String device) {
+            return add("route add " + destination + " via " + via + " dev " + device);
+        }
+
+        private Batch add(String line) {
+            if (line.contains("\n") || line.contains("\"")) {
+                throw new IllegalArgumentException("not a single ip batch line: " + line);
+            }
+            lines.add(line);
+            return this;
+        }
+
+        public void run() {
+            List<String> argv = new ArrayList<>(List.of("ip"));
+            if (netns != null) {
+                argv.addAll(List.of("-n", netns));
+            }
+            argv.addAll(List.of("-batch", "-"));
+            Command.of(argv).withInput(String.join("\n", lines) + "\n").run();
+        }
+    }
+
     private static CommandResult run(String netns, String... args) {
         List<String> argv = new ArrayList<>(List.of("ip"));
         if (netns != null) {

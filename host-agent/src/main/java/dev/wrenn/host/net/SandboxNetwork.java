@@ -66,18 +66,24 @@ public final class SandboxNetwork {
 
     private void build(Slot slot) {
         String ns = slot.netns();
-        ip.addNetns(ns);
-        ip.addVethPair(slot.veth(), Slot.PEER_NAME, ns);
-        ip.addAddress(null, slot.veth(), slot.vethIp().cidr(31));
-        ip.setUp(null, slot.veth());
-        ip.addAddress(ns, Slot.PEER_NAME, slot.peerIp().cidr(31));
-        ip.setUp(ns, Slot.PEER_NAME);
-        ip.setUp(ns, "lo");
-        ip.addTap(ns, Slot.TAP_NAME);
-        ip.addAddress(ns, Slot.TAP_NAME, Slot.TAP_IP.cidr(Slot.TAP_PREFIX));
-        ip.setUp(ns, Slot.TAP_NAME);
+        // Two ip processes, not a dozen: the host side (namespace, veth pair, host end, route to the guest)...
+        ip.batch(null)
+                .addNetns(ns)
+                .addVethPair(slot.veth(), Slot.PEER_NAME, ns)
+                .addAddress(slot.veth(), slot.vethIp().cidr(31))
+                .setUp(slot.veth())
+                .addRoute(slot.hostIp().cidr(32), slot.peerIp(), slot.veth())
+                .run();
+        // ...and the namespace's side: its veth end, loopback, and the guest's TAP.
+        ip.batch(ns)
+                .addAddress(Slot.PEER_NAME, slot.peerIp().cidr(31))
+                .setUp(Slot.PEER_NAME)
+                .setUp("lo")
+                .addTap(Slot.TAP_NAME)
+                .addAddress(Slot.TAP_NAME, Slot.TAP_IP.cidr(Slot.TAP_PREFIX))
+                .setUp(Slot.TAP_NAME)
+                .run();
         ip.setSysctl(ns, "net.ipv4.ip_forward", "1");
-        ip.addRoute(null, slot.hostIp().cidr(32), slot.peerIp(), slot.veth());
         nft.apply(ns, SandboxRuleset.netns(slot, config.egress(), hostAddresses()));
         if (config.egress()) {
             buildEgress(slot);
