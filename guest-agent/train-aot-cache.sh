@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # train-aot-cache.sh JAVA JAR CACHE: creates the guest agent's AOT cache (JEP 483/514) from a training run.
-# The run (`--train`) starts the agent on a free loopback port, makes each kind of request once or twice and exits;
+# The run (`--train`) starts the agent on a free loopback port, waits for its first /health and exits (why only
+# that: dev.wrenn.guest.AotTraining);
 # the JVM records the classes it loaded and linked, and a second JVM writes them to CACHE. Started with
 # -XX:AOTCache=CACHE and the same jvm.options, the agent then maps those classes instead of loading them.
 # JAVA and JAR must be the ones that will run (a cache is only valid for the JVM and jar it was made with; the JVM

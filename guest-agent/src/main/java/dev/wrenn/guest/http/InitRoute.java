@@ -113,9 +113,8 @@ final class InitRoute implements Route {
         }
         try {
             systemClock.set(hostTime);
-            // Debug, not info: every clone and resume sets the clock, and a log line is the costliest thing on this
-            // path in a freshly restored guest under TCG (logback's formatting runs as new code to translate), where
-            // it added ~100 ms to every create from a template.
+            // Debug, not info: every clone and every resume sets the clock, so the line says nothing, and a restored
+            // guest under TCG pays for any work on this path before its create can return.
             log.debug("set the system clock to {} (it was off by {})", hostTime, skew);
         } catch (IOException | RuntimeException e) {
             log.warn("could not set the system clock to {}", hostTime, e);

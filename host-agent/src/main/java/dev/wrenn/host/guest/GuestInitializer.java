@@ -23,8 +23,9 @@ public interface GuestInitializer {
     }
 
     /**
-     * Runs the guest agent's usual first requests once (a process start), so that a template snapshotted right after
-     * does not make every clone pay for loading and interpreting that code in its guest for the first time.
+     * Runs the guest agent's usual first requests once (a process, file transfers, a stat and a listing), so that a
+     * template snapshotted right after does not make every clone pay for loading and interpreting that code in its
+     * guest for the first time.
      */
     default void warmUp(GuestEndpoint guest, Duration timeout) {}
 }
