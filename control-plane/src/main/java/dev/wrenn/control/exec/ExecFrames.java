@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wrenn.control.api.JsonBodies;
 import dev.wrenn.control.error.ApiException;
+import dev.wrenn.control.ws.AuthenticatedSocket;
 import dev.wrenn.protocol.hostagent.v1.ExecStreamResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -19,7 +20,8 @@ final class ExecFrames {
     private ExecFrames() {}
 
     /** What a client sends; unknown fields are ignored, a wrong type is an error naming the field. */
-    record ClientFrame(String type, String token, String cmd, List<String> args, Integer timeoutSec) {}
+    record ClientFrame(String type, String token, String cmd, List<String> args, Integer timeoutSec)
+            implements AuthenticatedSocket.Frame {}
 
     /** What the server sends; absent fields are left out. */
     record ServerFrame(String type, Long pid, String data, Integer exitCode) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import dev.wrenn.control.api.JsonBodies;
 import dev.wrenn.control.error.ApiException;
+import dev.wrenn.control.ws.AuthenticatedSocket;
 import dev.wrenn.protocol.hostagent.v1.PtyStartResponse;
 import java.util.Base64;
 
@@ -19,7 +20,8 @@ final class PtyFrames {
 
     private PtyFrames() {}
 
-    record ClientFrame(String type, String token, Integer cols, Integer rows, String data) {
+    record ClientFrame(String type, String token, Integer cols, Integer rows, String data)
+            implements AuthenticatedSocket.Frame {
         ByteString bytes() {
             if (data == null) {
                 throw ApiException.invalid("an input frame needs data (base64)");
@@ -49,11 +51,7 @@ final class PtyFrames {
     }
 
     /** Fields left null are not sent. */
-    record ServerFrame(String type, Integer pid, String data, Integer exitCode) {
-        static ServerFrame error(String message) {
-            return new ServerFrame("error", null, message, null);
-        }
-    }
+    record ServerFrame(String type, Integer pid, String data, Integer exitCode) {}
 
     static ClientFrame parse(String text) {
         try {

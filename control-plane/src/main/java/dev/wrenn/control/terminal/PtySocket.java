@@ -1,19 +1,11 @@
 package dev.wrenn.control.terminal;
 
 import dev.wrenn.control.api.Authenticator;
-import dev.wrenn.control.api.Principal;
 import dev.wrenn.control.hosts.HostAgentClient;
 import dev.wrenn.control.sandboxes.SandboxService;
+import dev.wrenn.control.terminal.PtyFrames.ClientFrame;
+import dev.wrenn.control.ws.AuthenticatedSocket;
 import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
-import io.javalin.websocket.WsConfig;
-import io.javalin.websocket.WsConnectContext;
-import io.javalin.websocket.WsContext;
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * WebSocket {@code /v1/sandboxes/{id}/pty}: a shell on a terminal in the sandbox, for the web console. Credentials in
@@ -22,65 +14,25 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PtySocket {
     public static final String PATH = "/v1/sandboxes/{id}/pty";
-    static final Duration AUTH_DEADLINE = Duration.ofSeconds(10);
-    private static final String CALLER = "wrenn.pty.caller";
 
-    private final Authenticator auth;
-    private final SandboxService sandboxes;
-    private final HostAgentClient hostAgent;
-    private final Map<String, PtySession> sessions = new ConcurrentHashMap<>();
+    private final AuthenticatedSocket<ClientFrame> socket;
 
     public PtySocket(Authenticator auth, SandboxService sandboxes, HostAgentClient hostAgent) {
-        this.auth = auth;
-        this.sandboxes = sandboxes;
-        this.hostAgent = hostAgent;
+        this.socket = new AuthenticatedSocket<>(
+                PATH,
+                auth,
+                sandboxes,
+                PtyFrames::parse,
+                "no {\"type\":\"auth\"} frame within " + AuthenticatedSocket.AUTH_DEADLINE.toSeconds() + " s",
+                connection -> new PtySession(connection, sandboxes, hostAgent));
     }
 
     public void register(RoutesConfig routes) {
-        routes.wsBeforeUpgrade(PATH, this::beforeUpgrade);
-        routes.ws(PATH, this::configure);
+        socket.register(routes);
     }
 
     /** Kills every open terminal: the server is going away and nobody would read them. */
     public void closeAll() {
-        sessions.values().forEach(PtySession::onGone);
-        sessions.clear();
-    }
-
-    private void beforeUpgrade(Context ctx) {
-        if (auth.hasCredentialHeaders(ctx)) {
-            Principal caller = auth.apiKeyOrJwtCaller(ctx);
-            sandboxes.requireRunning(caller.teamId(), ctx.pathParam("id"));
-            ctx.attribute(CALLER, caller);
-        }
-    }
-
-    private void configure(WsConfig ws) {
-        ws.onConnect(this::connected);
-        ws.onMessage(ctx -> {
-            PtySession session = sessions.get(ctx.sessionId());
-            if (session != null) {
-                session.onFrame(ctx.message());
-            }
-        });
-        ws.onClose(this::gone);
-        ws.onError(this::gone);
-    }
-
-    private void connected(WsConnectContext ctx) {
-        Principal caller = ctx.attribute(CALLER);
-        PtySession session = new PtySession(ctx.session, ctx.pathParam("id"), caller, auth, sandboxes, hostAgent);
-        sessions.put(ctx.sessionId(), session);
-        if (caller == null) {
-            CompletableFuture.delayedExecutor(AUTH_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
-                    .execute(session::onAuthDeadline);
-        }
-    }
-
-    private void gone(WsContext ctx) {
-        PtySession session = sessions.remove(ctx.sessionId());
-        if (session != null) {
-            session.onGone();
-        }
+        socket.closeAll();
     }
 }

@@ -36,14 +36,26 @@ public class FakeHostAgent implements HostAgentClient {
         return new ApiException(ErrorCode.AGENT_ERROR, operation + ": the fake host agent has no VMs");
     }
 
+    /**
+     * The error for the calling method, named as its RPC (the method's name capitalised: {@code ptyStart} is
+     * {@code PtyStart}), so that each stub below is the same line and cannot name the wrong RPC.
+     */
+    private ApiException unreachable() {
+        String method = StackWalker.getInstance()
+                .walk(frames -> frames.skip(1).findFirst())
+                .orElseThrow()
+                .getMethodName();
+        return unreachable(Character.toUpperCase(method.charAt(0)) + method.substring(1));
+    }
+
     @Override
     public CreateSandboxResponse createSandbox(CreateSandboxRequest request) {
-        throw unreachable("CreateSandbox");
+        throw unreachable();
     }
 
     @Override
     public void destroySandbox(String sandboxId) {
-        throw unreachable("DestroySandbox");
+        throw unreachable();
     }
 
     @Override
@@ -53,92 +65,92 @@ public class FakeHostAgent implements HostAgentClient {
 
     @Override
     public SandboxInfo getSandbox(String sandboxId) {
-        throw unreachable("GetSandbox");
+        throw unreachable();
     }
 
     @Override
     public ExecResponse exec(ExecRequest request) {
-        throw unreachable("Exec");
+        throw unreachable();
     }
 
     @Override
     public Stream<ExecStreamResponse> execStream(ExecStreamRequest request) {
-        throw unreachable("ExecStream");
+        throw unreachable();
     }
 
     @Override
     public void writeFile(WriteFileRequest request) {
-        throw unreachable("WriteFile");
+        throw unreachable();
     }
 
     @Override
     public ByteString readFile(ReadFileRequest request) {
-        throw unreachable("ReadFile");
+        throw unreachable();
     }
 
     @Override
     public long writeFileStream(WriteFileMeta meta, InputStream content) {
-        throw unreachable("WriteFileStream");
+        throw unreachable();
     }
 
     @Override
     public Stream<ByteString> readFileStream(ReadFileStreamRequest request) {
-        throw unreachable("ReadFileStream");
+        throw unreachable();
     }
 
     @Override
     public void pingSandbox(String sandboxId) {
-        throw unreachable("PingSandbox");
+        throw unreachable();
     }
 
     @Override
     public void pauseSandbox(String sandboxId) {
-        throw unreachable("PauseSandbox");
+        throw unreachable();
     }
 
     @Override
     public ResumeSandboxResponse resumeSandbox(String sandboxId, int timeoutSec) {
-        throw unreachable("ResumeSandbox");
+        throw unreachable();
     }
 
     @Override
     public CreateSnapshotResponse createSnapshot(String sandboxId, String name) {
-        throw unreachable("CreateSnapshot");
+        throw unreachable();
     }
 
     @Override
     public void deleteSnapshot(String name) {
-        throw unreachable("DeleteSnapshot");
+        throw unreachable();
     }
 
     @Override
     public ListDirResponse listDir(ListDirRequest request) {
-        throw unreachable("ListDir");
+        throw unreachable();
     }
 
     @Override
     public GetMetricsResponse getMetrics(String sandboxId) {
-        throw unreachable("GetMetrics");
+        throw unreachable();
     }
 
     @Override
     public Stream<PtyStartResponse> ptyStart(PtyStartRequest request) {
-        throw unreachable("PtyStart");
+        throw unreachable();
     }
 
     @Override
     public void ptyInput(String sandboxId, int pid, ByteString data) {
-        throw unreachable("PtyInput");
+        throw unreachable();
     }
 
     @Override
     public void ptyResize(String sandboxId, int pid, int cols, int rows) {
-        throw unreachable("PtyResize");
+        throw unreachable();
     }
 
     @Override
     public void ptyKill(String sandboxId, int pid) {
-        throw unreachable("PtyKill");
+        throw unreachable();
     }
 
     @Override

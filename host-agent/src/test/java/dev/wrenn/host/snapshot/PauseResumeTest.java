@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.wrenn.host.error.HostAgentException;
 import dev.wrenn.host.net.Slot;
+import dev.wrenn.host.testing.DelegatingVmm;
 import dev.wrenn.host.vmm.StateFile;
 import dev.wrenn.host.vmm.Vmm;
 import dev.wrenn.host.vmm.qemu.QemuMicrovm;

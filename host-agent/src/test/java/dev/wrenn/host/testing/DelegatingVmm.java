@@ -1,15 +1,20 @@
-package dev.wrenn.host.snapshot;
+package dev.wrenn.host.testing;
 
 import dev.wrenn.host.vmm.StateFile;
+import dev.wrenn.host.vmm.VmExit;
 import dev.wrenn.host.vmm.Vmm;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
-/** A real VMM with one step overridden by a test, to make that step fail the way it fails in production. */
-class DelegatingVmm implements Vmm {
+/**
+ * A real VMM with one step overridden by a test (as an anonymous subclass), to make that step fail the way it fails
+ * in production. Every step not overridden is the real VMM's.
+ */
+public class DelegatingVmm implements Vmm {
     private final Vmm real;
 
-    DelegatingVmm(Vmm real) {
+    public DelegatingVmm(Vmm real) {
         this.real = real;
     }
 
@@ -26,6 +31,11 @@ class DelegatingVmm implements Vmm {
     @Override
     public boolean isAlive() {
         return real.isAlive();
+    }
+
+    @Override
+    public CompletableFuture<VmExit> onExit() {
+        return real.onExit();
     }
 
     @Override
