@@ -47,7 +47,7 @@ public final class RealHostAgent implements AutoCloseable {
     private final ManagedChannel channel;
 
     public RealHostAgent(Path root) throws IOException {
-        dataDir = RealImageFixture.dataDirUnder(root);
+        dataDir = RealImage.dataDirUnder(root);
         for (int i = 1; i < FIRST_SLOT; i++) {
             slots.reserve(new Slot(i));
         }

@@ -2,18 +2,26 @@ package dev.wrenn.host.testing;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.wrenn.host.image.GuestImage;
+import dev.wrenn.host.image.ImageStore;
 import dev.wrenn.host.net.SlotRange;
 import dev.wrenn.host.sandbox.DataDir;
 import dev.wrenn.host.sys.Command;
 import dev.wrenn.host.sys.CommandException;
+import dev.wrenn.host.sys.CommandResult;
+import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
- * The real guest image (Debian kernel, initramfs, root disk with the real guest agent), built once per test run with
- * images/build.sh into {@code /var/lib/wrenn-test}. The build is cached there, so later runs take seconds. A build
- * that cannot run fails the test with the build's own message: this tier is never skipped.
+ * The real guest image (Debian kernel, initramfs, root disk with the real guest agent), the one place the host tests
+ * build it: once per test run, with images/build.sh into {@code /var/lib/wrenn-test}, after building the guest agent
+ * jar when it is missing or older than its sources. The build is cached there, so later runs take seconds. Tests that
+ * need a data directory of their own take {@link #dataDirUnder}. A build that cannot run fails the test with the
+ * build's own message: this tier is never skipped.
  */
 public final class RealImage {
     /**
@@ -25,6 +33,7 @@ public final class RealImage {
     /** Slots the real-VM tests use, away from slot 1 where other fixtures and a developer's agent start. */
     public static final SlotRange SLOTS = new SlotRange(Integer.parseInt(env("WRENN_TEST_FIRST_SLOT", "200")), 4);
 
+    private static final Duration BUILD_TIME = Duration.ofMinutes(20);
     private static boolean built;
 
     private RealImage() {}
@@ -39,13 +48,7 @@ public final class RealImage {
         HostTier.requireTools();
         if (!built) {
             Path repo = repository();
-            Path agentJar = repo.resolve("guest-agent/target/wrenn-guest-agent.jar");
-            if (!Files.isRegularFile(agentJar)) {
-                run(
-                        "building the guest agent jar",
-                        Command.of("./mvnw", "-q", "-B", "-pl", "guest-agent", "-am", "package", "-DskipTests")
-                                .in(repo));
-            }
+            Path agentJar = GuestAgentJar.current(repo);
             run(
                     "building the guest image into " + DATA_DIR,
                     Command.of("images/build.sh", "--data-dir", DATA_DIR.toString(), "--agent-jar", agentJar.toString())
@@ -53,6 +56,30 @@ public final class RealImage {
             built = true;
         }
         return new DataDir(DATA_DIR);
+    }
+
+    /**
+     * A data directory under {@code root} whose images are links to the built image's files, so that sandboxes and
+     * their overlays live (and are swept) under {@code root}, away from other tests' VMs.
+     */
+    public static DataDir dataDirUnder(Path root) throws IOException {
+        GuestImage image = new ImageStore(dataDir().images()).resolve(ImageStore.BASE);
+        DataDir dataDir = new DataDir(root);
+        Files.createDirectories(dataDir.images());
+        for (Path file : List.of(image.kernel(), image.initramfs(), image.rootfs())) {
+            link(dataDir.images().resolve(file.getFileName()), file);
+        }
+        return dataDir;
+    }
+
+    // A hard link keeps the file when a later build (another test's rebuild) prunes the version it came from, which
+    // nothing under root protects; across file systems only a symbolic link is possible.
+    private static void link(Path link, Path target) throws IOException {
+        try {
+            Files.createLink(link, target);
+        } catch (FileSystemException e) {
+            Files.createSymbolicLink(link, target);
+        }
     }
 
     /** Builds the image again although nothing changed ({@code --force}): a new version; returns build.sh's output. */
@@ -66,35 +93,38 @@ public final class RealImage {
                             "--data-dir",
                             DATA_DIR.toString(),
                             "--agent-jar",
-                            repo.resolve("guest-agent/target/wrenn-guest-agent.jar")
-                                    .toString())
+                            GuestAgentJar.path(repo).toString())
                     .in(repo)
-                    .withTimeout(Duration.ofMinutes(20))
+                    .withTimeout(BUILD_TIME)
                     .run()
                     .stdout();
         } catch (CommandException e) {
-            return fail("rebuilding the guest image failed: " + e.getMessage(), e);
+            return fail("rebuilding the guest image failed: " + e.getMessage() + stdoutOf(e), e);
         }
     }
 
-    /** The repository root: surefire runs each module's tests in the module's directory. */
+    /** The repository root (with the Maven wrapper and images/build.sh): surefire runs tests in the module's directory. */
     public static Path repository() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.isRegularFile(dir.resolve("images/build.sh"))) {
-            dir = dir.getParent();
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("mvnw")) && Files.isRegularFile(dir.resolve("images/build.sh"))) {
+                return dir;
+            }
         }
-        if (dir == null) {
-            fail("cannot find the repository (images/build.sh) above "
-                    + Path.of("").toAbsolutePath());
-        }
-        return dir;
+        return fail("cannot find the repository root (with mvnw and images/build.sh) above "
+                + Path.of("").toAbsolutePath());
     }
 
-    private static void run(String what, Command command) {
+    static void run(String what, Command command) {
         try {
-            command.withTimeout(Duration.ofMinutes(20)).run();
+            command.withTimeout(BUILD_TIME).run();
         } catch (CommandException e) {
-            fail(what + " failed, so the real-VM tests cannot run: " + e.getMessage(), e);
+            fail(what + " failed, so the real-VM tests cannot run: " + e.getMessage() + stdoutOf(e), e);
         }
+    }
+
+    // Maven reports its errors on stdout, which the exception's message (stderr only) leaves out.
+    private static String stdoutOf(CommandException e) {
+        CommandResult result = e.result();
+        return result == null || result.stdout().isBlank() ? "" : "\noutput:\n" + result.stdout();
     }
 }
