@@ -23,10 +23,6 @@ public final class GuestAgentMain {
             System.out.println(GuestAgentOptions.USAGE);
             return;
         }
-        // Streamed answers (Start: the start event, then the end event moments later) are several small writes.
-        // With Nagle's algorithm on, a write waits for the ACK of the previous one, which a client delays by up to
-        // 40 ms: every exec would take 40 ms longer. Read once, when the JDK's HTTP server is first used.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
         if (options.train()) {
             // Exit explicitly: the JVM writes the AOT configuration on exit, and nothing may keep it alive.
             System.exit(AotTraining.run() ? 0 : 1);

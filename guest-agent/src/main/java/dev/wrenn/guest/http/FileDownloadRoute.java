@@ -3,6 +3,7 @@ package dev.wrenn.guest.http;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import dev.wrenn.guest.fs.PathResolver;
+import dev.wrenn.guest.http.server.FileResponses;
 import dev.wrenn.guest.user.CallerResolver;
 import dev.wrenn.guest.user.GuestUser;
 import java.io.IOException;
@@ -105,9 +106,14 @@ final class FileDownloadRoute implements Route {
 
     private static void send(HttpExchange exchange, FileChannel file, int status, long offset, long length)
             throws IOException {
-        // -1 tells the JDK server "no body" and yields Content-Length: 0, which the SDK reads as an empty file.
+        // -1 means "no body" and yields Content-Length: 0, which the SDK reads as an empty file.
         exchange.sendResponseHeaders(status, length == 0 ? -1 : length);
         if (length == 0) {
+            return;
+        }
+        // By sendfile(2) from the page cache to the socket where the server can; else copied through the stream.
+        if (FileResponses.send(exchange, file, offset, length)) {
+            exchange.getResponseBody().close();
             return;
         }
         try (OutputStream body = exchange.getResponseBody()) {

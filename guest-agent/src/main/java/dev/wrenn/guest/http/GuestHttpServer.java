@@ -3,6 +3,7 @@ package dev.wrenn.guest.http;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import dev.wrenn.guest.http.server.WrennHttpServer;
 import dev.wrenn.guest.state.AgentState;
 import dev.wrenn.guest.user.UserDirectory;
 import java.io.IOException;
@@ -16,8 +17,8 @@ import java.util.concurrent.Executors;
 /**
  * The guest agent's HTTP server (envd's port 49983): the plain endpoints (/health, /files, /files/compose, /init,
  * /envs, /metrics) plus whatever handlers are mounted, e.g. the Connect services on "/process.Process/" and
- * "/filesystem.Filesystem/". Every context gets CORS and, once /init has set one, the access-token check. Requests
- * run on virtual threads.
+ * "/filesystem.Filesystem/". Every context gets CORS and, once /init has set one, the access-token check. Served by
+ * {@link WrennHttpServer} (the JDK's HTTP server API, our own implementation), one virtual thread per connection.
  */
 public final class GuestHttpServer {
     private final AgentState state;
@@ -58,11 +59,7 @@ public final class GuestHttpServer {
         if (server != null) {
             throw new IllegalStateException("the guest HTTP server is already started on " + address());
         }
-        // Streamed responses (Connect envelopes) and bodies written after their headers go out as several small
-        // writes; with Nagle on, each waits for the client's delayed ACK: 40 ms on every exec round trip. The JDK
-        // server reads this once, when its first instance is created.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-        HttpServer created = HttpServer.create(address, 0);
+        HttpServer created = WrennHttpServer.create(address, 0);
         executor = Executors.newVirtualThreadPerTaskExecutor();
         created.setExecutor(executor);
         server = created;
