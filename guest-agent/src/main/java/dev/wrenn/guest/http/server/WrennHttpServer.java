@@ -47,7 +47,18 @@ public final class WrennHttpServer extends HttpServer {
         if (listener != null) {
             throw new IllegalStateException("already bound to " + getAddress());
         }
-        listener = ServerSocketChannel.open().bind(address, backlog);
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        ReceiveBuffer.size().ifPresent(bytes -> setReceiveBuffer(channel, bytes));
+        listener = channel.bind(address, backlog);
+    }
+
+    /** Before bind, so that accepted connections inherit it and the window scale is negotiated for it. */
+    private static void setReceiveBuffer(ServerSocketChannel channel, int bytes) {
+        try {
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, bytes);
+        } catch (IOException e) {
+            log.debug("keeping the kernel's receive buffer autotuning: {}", e.getMessage());
+        }
     }
 
     @Override
