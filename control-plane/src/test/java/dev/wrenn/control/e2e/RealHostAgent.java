@@ -6,6 +6,7 @@ import dev.wrenn.control.hosts.GrpcHostAgentClient;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,16 +17,18 @@ import java.util.stream.Stream;
 
 /**
  * The real host agent ({@code dev.wrenn.host.HostAgentMain}, from its shaded jar) as a child process, booting real
- * VMs from the guest image that the host agent's own tests build into {@code /var/lib/wrenn-test}. The control plane
- * may not depend on the host agent, so it is started the way an operator starts it.
+ * VMs from the guest image that the host agent's own tests build into {@code /var/lib/wrenn-test}
+ * ({@code WRENN_TEST_DATA_DIR} overrides it, as for those tests). The guest agent jar in it is built again when it is
+ * missing or older than its sources, by the host agent tests' rule ({@link StaleJar}). The control plane may not
+ * depend on the host agent, so it is started the way an operator starts it.
  *
  * <p>The agent gets a data directory of its own whose images are links to the built ones: an agent sweeps every
- * QEMU that names its data directory at start, so sharing {@code /var/lib/wrenn-test} with another agent's tests
+ * QEMU that names its data directory at start, so sharing the test data directory with another agent's tests
  * would kill their VMs (or theirs ours). Slots 220..223 keep its network apart from theirs (200..203). Needs root,
  * QEMU and the image tools; anything missing fails the test with the build's or the agent's own message.
  */
 public final class RealHostAgent implements AutoCloseable {
-    static final Path IMAGE_DATA_DIR = Path.of("/var/lib/wrenn-test");
+    static final Path IMAGE_DATA_DIR = Path.of(env("WRENN_TEST_DATA_DIR", "/var/lib/wrenn-test"));
     private static final int FIRST_SLOT = 220;
     private static final int SLOTS = 4;
     private static final long BUILD_MINUTES = 30;
@@ -46,7 +49,7 @@ public final class RealHostAgent implements AutoCloseable {
     public static RealHostAgent start() throws IOException, InterruptedException {
         Path repo = repositoryRoot();
         Path guestJar = repo.resolve("guest-agent/target/wrenn-guest-agent.jar");
-        if (isStale(guestJar, repo, "guest-agent", "connect", "protocol")) {
+        if (StaleJar.isStale(guestJar, repo, List.of("guest-agent", "connect", "protocol"))) {
             build(
                     repo,
                     "building the guest agent jar",
@@ -68,7 +71,7 @@ public final class RealHostAgent implements AutoCloseable {
                 "--agent-jar",
                 guestJar.toString());
         Path hostJar = repo.resolve("host-agent/target/wrenn-host-agent.jar");
-        if (isStale(hostJar, repo, "host-agent", "connect", "protocol")) {
+        if (StaleJar.isStale(hostJar, repo, List.of("host-agent", "connect", "protocol"))) {
             build(
                     repo,
                     "building the host agent jar",
@@ -156,14 +159,20 @@ public final class RealHostAgent implements AutoCloseable {
     /**
      * The built image's files, hard-linked into a flat images directory (the agent reads that layout as well). Hard
      * links, not symbolic ones: another test run may rebuild the shared image meanwhile and delete the files'
-     * directory, and the links keep this agent's copy alive until it is done.
+     * directory, and the links keep this agent's copy alive until it is done. Across file systems (a
+     * {@code WRENN_TEST_DATA_DIR} elsewhere) only symbolic links are possible.
      */
     private static void linkImages(Path images) throws IOException {
         Path built = IMAGE_DATA_DIR.resolve("images/current").toRealPath();
         Files.createDirectories(images);
         try (Stream<Path> files = Files.list(built)) {
             for (Path file : files.toList()) {
-                Files.createLink(images.resolve(file.getFileName()), file);
+                Path link = images.resolve(file.getFileName());
+                try {
+                    Files.createLink(link, file);
+                } catch (FileSystemException e) {
+                    Files.createSymbolicLink(link, file);
+                }
             }
         }
     }
@@ -191,22 +200,6 @@ public final class RealHostAgent implements AutoCloseable {
         }
     }
 
-    /** Missing, or older than a source file of the modules it is built from. */
-    private static boolean isStale(Path jar, Path repo, String... modules) throws IOException {
-        if (!Files.isRegularFile(jar)) {
-            return true;
-        }
-        long built = Files.getLastModifiedTime(jar).toMillis();
-        for (String module : modules) {
-            try (Stream<Path> files = Files.walk(repo.resolve(module).resolve("src/main"))) {
-                if (files.anyMatch(f -> f.toFile().lastModified() > built)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
     private static Path repositoryRoot() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("mvnw")) && Files.isRegularFile(dir.resolve("images/build.sh"))) {
@@ -215,6 +208,11 @@ public final class RealHostAgent implements AutoCloseable {
         }
         return fail("cannot find the repository root (with mvnw and images/build.sh) above "
                 + Path.of("").toAbsolutePath());
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
     }
 
     private static int freePort() throws IOException {
