@@ -57,6 +57,19 @@ final class FileTransfer implements AutoCloseable {
         }
     }
 
+    /** The same upload as multipart/form-data, as the E2B SDK's {@code files.write} sends it. */
+    void uploadMultipart(Path source, Path target) throws IOException {
+        Files.deleteIfExists(target);
+        try (FileChannel body = FileChannel.open(source)) {
+            LoopbackHttpClient.Response response = client.postMultipart(
+                    filesQuery(target), target.getFileName().toString(), body, body.size());
+            if (response.status() != 200) {
+                throw new IllegalStateException(
+                        "multipart upload answered " + response.status() + ": " + response.text());
+            }
+        }
+    }
+
     /** Downloads {@code target}, reading every byte of the body (then discarded) and checking its length. */
     void download(Path target, long expectedBytes) throws IOException {
         LoopbackHttpClient.Response response = client.get(filesQuery(target));

@@ -46,6 +46,37 @@ final class LoopbackHttpClient implements AutoCloseable {
         return readResponse(socket, true);
     }
 
+    /**
+     * POSTs {@code size} bytes of {@code body} as the one file part of a multipart/form-data body, the form the E2B
+     * SDK uploads in: the part's head and the closing boundary are written around the file's bytes.
+     */
+    Response postMultipart(String pathAndQuery, String fileName, FileChannel body, long size) throws IOException {
+        String boundary = "wrenn-bench-boundary";
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
+                        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        SocketChannel socket = connection();
+        writeHead(
+                socket,
+                "POST",
+                pathAndQuery,
+                "Content-Type: multipart/form-data; boundary=" + boundary + "\r\nContent-Length: "
+                        + (head.length + size + tail.length));
+        writeFully(socket, ByteBuffer.wrap(head));
+        for (long sent = 0; sent < size; ) {
+            sent += body.transferTo(sent, size - sent, socket);
+        }
+        writeFully(socket, ByteBuffer.wrap(tail));
+        return readResponse(socket, true);
+    }
+
+    private static void writeFully(SocketChannel socket, ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            socket.write(bytes);
+        }
+    }
+
     /** GETs a resource and reads its whole body, keeping only its length. */
     Response get(String pathAndQuery) throws IOException {
         SocketChannel socket = connection();
