@@ -119,6 +119,7 @@ public final class GuestAgentBench {
         Path tcpTarget = workDir.resolve("tcp-copied-" + bytes);
         Samples[] samples;
         try (FileTransfer files = new FileTransfer(agent.base(), workDir);
+                FileTransfer downloadsOnly = new FileTransfer(agent.base(), workDir);
                 LoopbackTcpCopy tcp = new LoopbackTcpCopy(tcpTarget, 1 << 20);
                 LoopbackTcpCopy tcp8k = new LoopbackTcpCopy(tcpTarget, 8 << 10)) {
             source = files.source(bytes);
@@ -131,13 +132,19 @@ public final class GuestAgentBench {
                             () -> FileTransfer.localCopy(source, localTarget),
                             () -> tcp.copy(source),
                             () -> tcp8k.copy(source),
-                            () -> files.uploadMultipart(source, target)));
+                            () -> files.uploadMultipart(source, target),
+                            () -> downloadsOnly.download(target, bytes)));
         }
         String size = bytes >= 256 * MIB ? "256 MiB" : "1 MiB";
         String floor = mbps(bytes, samples[2]) + " local copy";
         String median = " (median of " + runs + ")";
         rows.add(row("/files upload " + size + median, mbps(bytes, samples[0]), floor, "≥ ½ floor"));
         rows.add(row("/files download " + size + median, mbps(bytes, samples[1]), floor, "≥ ½ floor"));
+        rows.add(row(
+                "/files download " + size + " on a connection that only downloads" + median,
+                mbps(bytes, samples[6]),
+                floor,
+                "reference"));
         rows.add(row(
                 "/files upload " + size + " as multipart (the E2B SDK's form)" + median,
                 mbps(bytes, samples[5]),

@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import jdk.net.ExtendedSocketOptions;
 
 /**
  * A connection's incoming bytes: request heads are parsed out of one direct buffer, and bodies are read from what is
@@ -17,6 +18,7 @@ final class SocketInput {
 
     private final SocketChannel channel;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES).flip();
+    private boolean quickAck = true;
 
     SocketInput(SocketChannel channel) {
         this.channel = channel;
@@ -58,6 +60,7 @@ final class SocketInput {
             return n;
         }
         if (length >= DIRECT_READ_BYTES) {
+            quickAck();
             return channel.read(ByteBuffer.wrap(bytes, offset, length));
         }
         if (!fill()) {
@@ -81,10 +84,27 @@ final class SocketInput {
         }
         int savedLimit = target.limit();
         target.limit(target.position() + want);
+        quickAck();
         try {
             return channel.read(target);
         } finally {
             target.limit(savedLimit);
+        }
+    }
+
+    /**
+     * Before each read of body data: acknowledge at once. A connection that has just answered a request (or sent a
+     * download) is in TCP's interactive mode, where the receiver delays its ACKs, and a sender whose window is still
+     * opening waits for them: a 1 MiB upload right after a download took 0.9 ms instead of 0.5. The option lasts
+     * only until the kernel's next delayed-ACK decision, hence every read.
+     */
+    private void quickAck() throws IOException {
+        if (quickAck) {
+            try {
+                channel.setOption(ExtendedSocketOptions.TCP_QUICKACK, true);
+            } catch (UnsupportedOperationException e) {
+                quickAck = false; // not Linux: reads work the same, ACKs as the kernel decides
+            }
         }
     }
 
