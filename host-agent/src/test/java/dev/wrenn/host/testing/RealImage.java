@@ -47,12 +47,12 @@ public final class RealImage {
     public static synchronized DataDir dataDir() {
         HostTier.requireTools();
         if (!built) {
-            // The launcher's own rule: the guest agent jar when it is older than its sources, then images/build.sh
-            // (seconds when nothing changed). The control plane's and the launcher's test fixtures call the same.
+            Path repo = repository();
+            Path agentJar = GuestAgentJar.current(repo);
             run(
                     "building the guest image into " + DATA_DIR,
-                    Command.of("./wrenn", "image", "--data-dir", DATA_DIR.toString())
-                            .in(repository()));
+                    Command.of("images/build.sh", "--data-dir", DATA_DIR.toString(), "--agent-jar", agentJar.toString())
+                            .in(repo));
             built = true;
         }
         return new DataDir(DATA_DIR);
@@ -93,8 +93,7 @@ public final class RealImage {
                             "--data-dir",
                             DATA_DIR.toString(),
                             "--agent-jar",
-                            repo.resolve("guest-agent/target/wrenn-guest-agent.jar")
-                                    .toString())
+                            GuestAgentJar.path(repo).toString())
                     .in(repo)
                     .withTimeout(BUILD_TIME)
                     .run()
