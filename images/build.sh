@@ -330,7 +330,9 @@ step_done "$(du -sh "$WORK/rootfs" | cut -f1) of files, $(du -h "$WORK/rootfs.ex
 version_in_use() {
   local dir="$1" disk
   while IFS= read -r -d '' disk; do
-    head -c 65536 "$disk" 2>/dev/null | grep -qF "$dir/" && return 0
+    # Not `head | grep -q` under pipefail: grep quitting at the first match can kill head with SIGPIPE, and the
+    # pipeline then fails, so a version in use was sometimes pruned under a running sandbox.
+    grep -qF -- "$dir/" < <(head -c 65536 "$disk" 2>/dev/null) && return 0
   done < <(find "$DATA_DIR" -path "$IMAGES" -prune -o -path "$CACHE" -prune -o -name '*.qcow2' -type f -print0)
   return 1
 }
