@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -150,7 +151,9 @@ final class VmLauncher {
         } finally {
             waiter.interrupt();
         }
-        if (!ready.isDone()) {
+        // Not isDone(): when QEMU's exit wins the race, interrupting the waiter completes `ready` exceptionally,
+        // and a create of a guest that never booted then passed for a running sandbox.
+        if (ready.state() != Future.State.SUCCESS) {
             throw bootFailure(
                     name,
                     new IllegalStateException("QEMU " + vmm.onExit().join().describe()));
