@@ -6,72 +6,33 @@ import dev.wrenn.host.sys.Command;
 import dev.wrenn.host.sys.CommandException;
 import dev.wrenn.host.sys.CommandResult;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.stream.Stream;
 
 /**
- * The real guest image the host agent's tests build (their {@code RealImage}): images/build.sh into
- * {@code /var/lib/wrenn-test} ({@code WRENN_TEST_DATA_DIR} overrides it), after building the guest agent jar when it is
- * missing or older than its sources. One build serves every module's tests; build.sh returns at once when nothing
- * changed. The staleness rule is a copy of the host agent tests' {@code GuestAgentJar} (this module's tests cannot use
- * the host agent's test classes): change both together.
+ * The real guest image the host agent's tests build (their {@code RealImage}), by the same command:
+ * {@code ./wrenn image} into {@code /var/lib/wrenn-test} ({@code WRENN_TEST_DATA_DIR} overrides it), which builds the
+ * guest agent jar when it is missing or older than its sources first. One build serves every module's tests; it
+ * returns at once when nothing changed.
  */
 final class SharedImage {
     static final Path DATA_DIR = Path.of(UpImage.env("WRENN_TEST_DATA_DIR", "/var/lib/wrenn-test"));
 
-    private static final List<String> AGENT_MODULES = List.of("guest-agent", "connect", "protocol");
     private static final Duration BUILD_TIME = Duration.ofMinutes(30);
 
     private SharedImage() {}
 
     /** The versioned directory {@code images/current} points to, after building what is missing or stale. */
     static Path currentVersion(Path repo) {
-        Path agentJar = repo.resolve("guest-agent/target/wrenn-guest-agent.jar");
-        if (isStale(agentJar, repo)) {
-            run(
-                    "building the guest agent jar",
-                    Command.of("./mvnw", "-q", "-B", "-pl", "guest-agent", "-am", "package", "-DskipTests")
-                            .in(repo));
-        }
         run(
                 "building the guest image into " + DATA_DIR,
-                Command.of("images/build.sh", "--data-dir", DATA_DIR.toString(), "--agent-jar", agentJar.toString())
+                Command.of("./wrenn", "image", "--data-dir", DATA_DIR.toString())
                         .in(repo));
         Path current = DATA_DIR.resolve("images/current");
         try {
             return current.toRealPath();
         } catch (IOException e) {
-            return fail("resolving " + current + " after images/build.sh: " + e.getMessage(), e);
-        }
-    }
-
-    private static boolean isStale(Path jar, Path repo) {
-        if (!Files.isRegularFile(jar)) {
-            return true;
-        }
-        try {
-            long built = Files.getLastModifiedTime(jar).toMillis();
-            for (String module : AGENT_MODULES) {
-                try (Stream<Path> files = Files.walk(repo.resolve(module).resolve("src/main"))) {
-                    if (files.anyMatch(file -> modifiedAfter(file, built))) {
-                        return true;
-                    }
-                }
-            }
-            return false;
-        } catch (IOException e) {
-            return true; // cannot tell: building again is slow but never wrong
-        }
-    }
-
-    private static boolean modifiedAfter(Path file, long millis) {
-        try {
-            return Files.getLastModifiedTime(file).toMillis() > millis;
-        } catch (IOException e) {
-            return true;
+            return fail("resolving " + current + " after ./wrenn image: " + e.getMessage(), e);
         }
     }
 

@@ -18,8 +18,8 @@ import java.util.stream.Stream;
 /**
  * The real host agent ({@code dev.wrenn.host.HostAgentMain}, from its shaded jar) as a child process, booting real
  * VMs from the guest image that the host agent's own tests build into {@code /var/lib/wrenn-test}
- * ({@code WRENN_TEST_DATA_DIR} overrides it, as for those tests). The guest agent jar in it is built again when it is
- * missing or older than its sources, by the host agent tests' rule ({@link StaleJar}). The control plane may not
+ * ({@code WRENN_TEST_DATA_DIR} overrides it, as for those tests), by the same {@code ./wrenn image}; the host agent's
+ * jar is built again when it is missing or older than its sources ({@link StaleJar}). The control plane may not
  * depend on the host agent, so it is started the way an operator starts it.
  *
  * <p>The agent gets a data directory of its own whose images are links to the built ones: an agent sweeps every
@@ -48,28 +48,14 @@ public final class RealHostAgent implements AutoCloseable {
     /** Builds what is missing (guest agent jar, guest image, host agent jar), starts the agent, waits until it serves. */
     public static RealHostAgent start() throws IOException, InterruptedException {
         Path repo = repositoryRoot();
-        Path guestJar = repo.resolve("guest-agent/target/wrenn-guest-agent.jar");
-        if (StaleJar.isStale(guestJar, repo, List.of("guest-agent", "connect", "protocol"))) {
-            build(
-                    repo,
-                    "building the guest agent jar",
-                    "./mvnw",
-                    "-q",
-                    "-B",
-                    "-pl",
-                    "guest-agent",
-                    "-am",
-                    "package",
-                    "-DskipTests");
-        }
+        // The guest agent jar when stale, then the image: the same command the host agent's tests use.
         build(
                 repo,
                 "building the guest image into " + IMAGE_DATA_DIR,
-                "images/build.sh",
+                "./wrenn",
+                "image",
                 "--data-dir",
-                IMAGE_DATA_DIR.toString(),
-                "--agent-jar",
-                guestJar.toString());
+                IMAGE_DATA_DIR.toString());
         Path hostJar = repo.resolve("host-agent/target/wrenn-host-agent.jar");
         if (StaleJar.isStale(hostJar, repo, List.of("host-agent", "connect", "protocol"))) {
             build(

@@ -8,8 +8,8 @@ import java.util.stream.Stream;
 
 /**
  * When a jar of this repository must be built again: it is missing, or a file under {@code src/main} of a module it is
- * built from is newer. A copy of the rule in the host agent's test fixture {@code dev.wrenn.host.testing.GuestAgentJar}
- * (the control plane's tests cannot use the host agent's test classes): change both together.
+ * built from is newer. (For the host agent's jar, which these tests start; the guest image comes from
+ * {@code ./wrenn image}, which applies the launcher's rule to the guest agent's jar.)
  */
 final class StaleJar {
     private StaleJar() {}

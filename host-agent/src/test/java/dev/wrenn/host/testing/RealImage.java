@@ -47,12 +47,12 @@ public final class RealImage {
     public static synchronized DataDir dataDir() {
         HostTier.requireTools();
         if (!built) {
-            Path repo = repository();
-            Path agentJar = GuestAgentJar.current(repo);
+            // The launcher's own rule: the guest agent jar when it is older than its sources, then images/build.sh
+            // (seconds when nothing changed). The control plane's and the launcher's test fixtures call the same.
             run(
                     "building the guest image into " + DATA_DIR,
-                    Command.of("images/build.sh", "--data-dir", DATA_DIR.toString(), "--agent-jar", agentJar.toString())
-                            .in(repo));
+                    Command.of("./wrenn", "image", "--data-dir", DATA_DIR.toString())
+                            .in(repository()));
             built = true;
         }
         return new DataDir(DATA_DIR);
@@ -93,7 +93,8 @@ public final class RealImage {
                             "--data-dir",
                             DATA_DIR.toString(),
                             "--agent-jar",
-                            GuestAgentJar.path(repo).toString())
+                            repo.resolve("guest-agent/target/wrenn-guest-agent.jar")
+                                    .toString())
                     .in(repo)
                     .withTimeout(BUILD_TIME)
                     .run()
