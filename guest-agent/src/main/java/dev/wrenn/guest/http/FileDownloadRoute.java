@@ -130,8 +130,8 @@ final class FileDownloadRoute implements Route {
     }
 
     /**
-     * Copies through one large chunk: FileChannel.transferTo to a stream-backed channel would move 8 KiB at a time,
-     * and every write into the JDK server's body stream costs a socket write plus two copies.
+     * Copies through one large chunk, for bodies that cannot go by sendfile (gzip, or a response stream a handler
+     * wrapped): FileChannel.transferTo to a stream-backed channel would move 8 KiB at a time.
      */
     private static void transfer(FileChannel file, long offset, long length, OutputStream target) throws IOException {
         try (TransferChunk chunk = TransferChunk.lease(length)) {

@@ -5,7 +5,7 @@ import java.util.concurrent.BlockingQueue;
 
 /**
  * A large reusable byte array for moving file bodies. Big chunks mean one file write or socket write per chunk
- * instead of one per 8 KiB (the JDK server's own read size), which is where uploads and downloads spent their time;
+ * instead of one per small read of a decoded body (gzip, multipart), which is where those transfers spent their time;
  * pooling a few spares zeroing a fresh megabyte on every request. A transfer holds at most two chunks, so files
  * still stream.
  */

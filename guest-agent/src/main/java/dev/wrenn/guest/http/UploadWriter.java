@@ -48,9 +48,10 @@ final class UploadWriter {
     }
 
     /**
-     * Separates the two failure sides: a broken request body is the client's (400), a failed write the disk's. The
-     * body arrives in reads of 8 KiB or less and one file write per read cost more than the network side, so it is
-     * written in whole chunks: a small body at once, the first megabytes chunk by chunk, and the rest of a large file
+     * Separates the two failure sides: a broken request body is the client's (400), a failed write the disk's. A raw
+     * body from the agent's own server goes straight into a direct buffer; a decoded one (gzip, a multipart part)
+     * arrives in small reads, and one file write per read cost more than the network side, so it is written in whole
+     * chunks: a small body at once, the first megabytes chunk by chunk, and the rest of a large file
      * with the writes running behind the reads on their own thread (which costs more than it saves on a small file).
      */
     private static void copy(InputStream content, FileChannel file, Path target) throws IOException {

@@ -10,7 +10,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * Writes an upload's chunks to its file on a second virtual thread while the request's thread reads the next chunk
- * from the socket. Reading the body (8 KiB per read, the JDK server's size) and writing the file each cost about
+ * from the request. Reading a decoded body (gzip, multipart: small reads through arrays) and writing the file each cost about
  * half of an upload's CPU, so on a guest with two cores overlapping them raises throughput. Two chunks circulate, one
  * being filled and one being written, so memory stays at two chunks whatever the file's size.
  */
