@@ -68,6 +68,7 @@ public final class ControlPlaneApp {
         javalin.concurrency.useVirtualThreads = true;
         javalin.startup.showJavalinBanner = false;
         javalin.http.maxRequestSize = MAX_JSON_BODY_BYTES;
+        javalin.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
         javalin.jsonMapper(new JavalinJackson(JsonBodies.newMapper(), true));
         javalin.staticFiles.add(files -> {
             files.hostedPath = SystemRoutes.DOCS_ASSETS;

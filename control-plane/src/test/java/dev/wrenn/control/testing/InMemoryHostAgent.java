@@ -13,6 +13,7 @@ import dev.wrenn.protocol.hostagent.v1.ExecResponse;
 import dev.wrenn.protocol.hostagent.v1.ExecStart;
 import dev.wrenn.protocol.hostagent.v1.ExecStreamRequest;
 import dev.wrenn.protocol.hostagent.v1.ExecStreamResponse;
+import dev.wrenn.protocol.hostagent.v1.GetMetricsResponse;
 import dev.wrenn.protocol.hostagent.v1.ListSandboxesResponse;
 import dev.wrenn.protocol.hostagent.v1.ReadFileStreamRequest;
 import dev.wrenn.protocol.hostagent.v1.ResumeSandboxResponse;
@@ -213,6 +214,17 @@ public class InMemoryHostAgent extends FakeHostAgent {
         if (vm.status != SandboxStatus.SANDBOX_STATUS_RUNNING) {
             throw new ApiException(ErrorCode.CONFLICT, "PingSandbox sandbox " + sandboxId + ": not running");
         }
+    }
+
+    /** A running VM's metrics, as a real agent reads them from its guest; a paused one's are refused like a ping. */
+    @Override
+    public GetMetricsResponse getMetrics(String sandboxId) {
+        pingSandbox(sandboxId);
+        return GetMetricsResponse.newBuilder()
+                .setTimestampUnixMs(System.currentTimeMillis())
+                .setCpuCount(vm(sandboxId).request.getVcpus())
+                .setMemTotalBytes((long) vm(sandboxId).request.getMemoryMb() << 20)
+                .build();
     }
 
     @Override
