@@ -9,6 +9,7 @@ import dev.wrenn.host.snapshot.Resumer;
 import dev.wrenn.host.snapshot.TemplateMaker;
 import dev.wrenn.host.sys.CrashPoints;
 import dev.wrenn.host.testing.AgentProcess;
+import dev.wrenn.host.testing.Leftovers;
 import dev.wrenn.host.testing.RealImage;
 import dev.wrenn.host.testing.RealSandboxes;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxRequest;

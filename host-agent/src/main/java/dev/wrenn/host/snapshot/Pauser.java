@@ -68,6 +68,8 @@ public final class Pauser {
      * is the sandbox's committed snapshot.
      */
     public Snapshot pauseReplacing(String sandboxId, Vmm vm, VmSpec spec, Map<String, String> attributes) {
+        // A committed leftover of an earlier attempt whose exchange failed is not this pause's to keep.
+        SnapshotStore.deleteTree(store.nextPausedFiles(sandboxId).dir());
         pauseInto(store.nextPausedFiles(sandboxId), sandboxId, vm, spec, attributes);
         CrashPoints.reach(CRASH_NEXT_COMMITTED);
         store.replacePaused(sandboxId, CRASH_REPLACED);
