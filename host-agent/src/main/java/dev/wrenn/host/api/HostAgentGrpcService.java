@@ -24,6 +24,8 @@ import dev.wrenn.protocol.hostagent.v1.ListDirRequest;
 import dev.wrenn.protocol.hostagent.v1.ListDirResponse;
 import dev.wrenn.protocol.hostagent.v1.ListSandboxesRequest;
 import dev.wrenn.protocol.hostagent.v1.ListSandboxesResponse;
+import dev.wrenn.protocol.hostagent.v1.ListSnapshotsRequest;
+import dev.wrenn.protocol.hostagent.v1.ListSnapshotsResponse;
 import dev.wrenn.protocol.hostagent.v1.PauseSandboxRequest;
 import dev.wrenn.protocol.hostagent.v1.PauseSandboxResponse;
 import dev.wrenn.protocol.hostagent.v1.PingSandboxRequest;
@@ -188,7 +190,8 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
     public void createSnapshot(CreateSnapshotRequest request, StreamObserver<CreateSnapshotResponse> response) {
         answer(response, () -> {
             Requests.requireSandboxId(request.getSandboxId(), "making a template");
-            TemplateSummary template = manager.createSnapshot(request.getSandboxId(), request.getName());
+            TemplateSummary template =
+                    manager.createSnapshot(request.getSandboxId(), request.getName(), request.getReplace());
             return CreateSnapshotResponse.newBuilder()
                     .setName(template.name())
                     .setSizeBytes(template.sizeBytes())
@@ -202,6 +205,11 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
             manager.deleteSnapshot(request.getName());
             return DeleteSnapshotResponse.getDefaultInstance();
         });
+    }
+
+    @Override
+    public void listSnapshots(ListSnapshotsRequest request, StreamObserver<ListSnapshotsResponse> response) {
+        answer(response, () -> ProtoMapping.snapshots(manager.listTemplates()));
     }
 
     @Override

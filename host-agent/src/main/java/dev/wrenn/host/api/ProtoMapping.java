@@ -2,10 +2,14 @@ package dev.wrenn.host.api;
 
 import dev.wrenn.host.sandbox.SandboxRequest;
 import dev.wrenn.host.sandbox.SandboxSummary;
+import dev.wrenn.host.sandbox.TemplateInfo;
 import dev.wrenn.host.sandbox.VmState;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxRequest;
+import dev.wrenn.protocol.hostagent.v1.ListSnapshotsResponse;
 import dev.wrenn.protocol.hostagent.v1.SandboxInfo;
 import dev.wrenn.protocol.hostagent.v1.SandboxStatus;
+import dev.wrenn.protocol.hostagent.v1.SnapshotInfo;
+import java.util.List;
 
 /** Between the wire messages and the sandbox layer's records. */
 final class ProtoMapping {
@@ -19,6 +23,17 @@ final class ProtoMapping {
                 request.getMemoryMb(),
                 request.getTimeoutSec(),
                 request.getEnvVarsMap());
+    }
+
+    static ListSnapshotsResponse snapshots(List<TemplateInfo> templates) {
+        ListSnapshotsResponse.Builder response = ListSnapshotsResponse.newBuilder();
+        for (TemplateInfo template : templates) {
+            response.addSnapshots(SnapshotInfo.newBuilder()
+                    .setName(template.name())
+                    .setCreatedAtUnixMs(template.createdAt().toEpochMilli())
+                    .setSourceSandboxId(template.sourceSandboxId() == null ? "" : template.sourceSandboxId()));
+        }
+        return response.build();
     }
 
     static SandboxInfo info(SandboxSummary sandbox) {

@@ -123,7 +123,7 @@ public final class SandboxManager implements AutoCloseable {
         this.launcher = new VmLauncher(dataDir, slots, network, qemuImg, vmms, readiness, readyTimeout);
         this.cloner = new Cloner(store, vmms, qemuImg);
         Pauser pauser = new Pauser(store);
-        TemplateMaker maker = new TemplateMaker(store, qemuImg);
+        TemplateMaker maker = new TemplateMaker(store, qemuImg, templates::publish);
         this.baseTemplates =
                 new BaseTemplates(store, launcher, pauser, maker, initializer, readyTimeout, templates::inUse);
         this.snapshots =
@@ -282,7 +282,20 @@ public final class SandboxManager implements AutoCloseable {
 
     /** Makes template {@code name} of a sandbox, pausing it first if it runs; the sandbox stays paused. */
     public TemplateSummary createSnapshot(String sandboxId, String name) {
-        return snapshots.createTemplate(find(sandboxId), name);
+        return createSnapshot(sandboxId, name, false);
+    }
+
+    /**
+     * The same; with {@code replace}, an existing template of that name is replaced in one atomic step once the new
+     * one is on disk (refused, FAILED_PRECONDITION, while sandboxes or templates depend on the old one).
+     */
+    public TemplateSummary createSnapshot(String sandboxId, String name, boolean replace) {
+        return snapshots.createTemplate(find(sandboxId), name, replace);
+    }
+
+    /** The callers' templates on this host, committed and on disk (the agent's own {@code _base-*} ones left out). */
+    public List<TemplateInfo> listTemplates() {
+        return templates.list();
     }
 
     /**

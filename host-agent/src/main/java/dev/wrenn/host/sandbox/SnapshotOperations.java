@@ -100,6 +100,11 @@ final class SnapshotOperations {
     }
 
     TemplateSummary createTemplate(Sandbox sandbox, String name) {
+        return createTemplate(sandbox, name, false);
+    }
+
+    /** With {@code replace}, an existing template of that name is replaced in one atomic step once the new one is whole. */
+    TemplateSummary createTemplate(Sandbox sandbox, String name, boolean replace) {
         checkTemplateName(name, "making template");
         synchronized (sandbox.lock()) {
             if (sandbox.state() == VmState.RUNNING) {
@@ -109,7 +114,7 @@ final class SnapshotOperations {
             if (store.paused(sandbox.id()).map(s -> s.meta().memoryInState()).orElse(false)) {
                 moveMemoryIntoFile(sandbox);
             }
-            Snapshot template = maker.fromPaused(sandbox.id(), name);
+            Snapshot template = maker.fromPaused(sandbox.id(), name, replace);
             log.info("template {} made from sandbox {}", name, sandbox.id());
             return new TemplateSummary(name, store.diskUsageBytes(template.files()));
         }
@@ -118,24 +123,24 @@ final class SnapshotOperations {
     /**
      * A paused clone keeps its memory inside the state file (its RAM was the template's, mapped privately), which a
      * template cannot map. One resume and pause moves it into a RAM file of its own; the guest runs for that moment
-     * but is not handed out, and stays paused.
+     * but is not handed out, and stays paused. Its old snapshot stays valid throughout (the VM runs on a copy of its
+     * disk) until the new one, made aside, is exchanged for it in one step: a failure or a crash at any point leaves
+     * the sandbox paused, in the old snapshot or the new.
      */
     private void moveMemoryIntoFile(Sandbox sandbox) {
         VmRun run;
         try {
-            run = launcher.resume(sandbox.id(), resumer);
+            run = launcher.resume(sandbox.id(), resumer.keepingSnapshot());
         } catch (RuntimeException e) {
             throw keptPausedOrBroken(sandbox, e);
         }
-        sandbox.startRun(run);
         try {
-            pauser.pause(sandbox.id(), run.vmm(), run.spec(), sandbox.attributes());
+            pauser.pauseReplacing(sandbox.id(), run.vmm(), run.spec(), sandbox.attributes());
         } catch (RuntimeException e) {
-            // It is still paused to its caller: whatever happened, it cannot run without a resume.
-            sandbox.moveTo(VmState.RESUMING);
-            throw broken(sandbox, "moving its memory into a file for a template failed", e);
+            run.cleanup().unwind();
+            throw keptPausedOrBroken(sandbox, e);
         }
-        SandboxManager.endRun(sandbox);
+        run.cleanup().unwind();
     }
 
     private HostAgentException keptPausedOrBroken(Sandbox sandbox, RuntimeException e) {

@@ -15,14 +15,20 @@ import org.slf4j.LoggerFactory;
 /**
  * What an agent finds at start in the snapshots and templates directories, sorted by whether it is complete (its
  * meta.json exists). Committed pause snapshots become PAUSED sandboxes again. A snapshot directory without meta.json
- * is a pause or resume the earlier agent did not finish: its files are removed and the sandbox is listed FAILED with
- * that reason, so the control plane learns what happened. Unfinished templates (staging directories, no meta.json)
- * and leftovers of base-template builds are removed; committed templates are never touched.
+ * is a pause cut off before its commit or a resume cut off after it: either way the sandbox's VM was running (a
+ * restarted agent reclaims running VMs), so its files are removed and the sandbox is listed FAILED with that reason,
+ * so the control plane learns what happened. The store's work directories (names starting with a dot: a template
+ * being staged, a snapshot made aside to replace another, a deletion in progress) hold either a copy not yet
+ * published or the old copy already replaced, never the only one: they are removed. Unfinished templates and
+ * leftovers of base-template builds are removed too; committed templates are never touched. Nothing here needs the
+ * files under {@code sandboxes/}: a pause or resume only ever links a snapshot's files there, so the start sweep
+ * removing that directory cannot take the only copy.
  */
 final class SnapshotRecovery {
     private static final Logger log = LoggerFactory.getLogger(SnapshotRecovery.class);
     static final String INTERRUPTED =
-            "a pause or resume of this sandbox was interrupted by a host agent restart; its incomplete snapshot was removed";
+            "the host agent restarted while this sandbox's VM was running (a pause before its snapshot was complete, or a"
+                    + " resume after its guest had started); like every running sandbox it was reclaimed";
 
     private final SnapshotStore store;
 
@@ -36,6 +42,11 @@ final class SnapshotRecovery {
         List<String> paused = new ArrayList<>();
         for (Path dir : children(store.snapshotsDir())) {
             String id = dir.getFileName().toString();
+            if (isWorkDirectory(dir)) {
+                Sweeper.deleteTree(dir);
+                log.info("removed {}: a snapshot replacement or deletion the earlier agent did not finish", dir);
+                continue;
+            }
             if (BaseTemplates.isBase(id)) {
                 Sweeper.deleteTree(dir); // a base-template build the earlier agent did not finish
                 continue;
@@ -58,11 +69,16 @@ final class SnapshotRecovery {
 
     private void removeUnfinishedTemplates() {
         for (Path dir : children(store.templatesDir())) {
-            if (!Files.exists(new SnapshotFiles(dir).meta())) {
+            if (isWorkDirectory(dir) || !Files.exists(new SnapshotFiles(dir).meta())) {
                 Sweeper.deleteTree(dir);
                 log.info("removed unfinished template {}", dir);
             }
         }
+    }
+
+    /** {@code .staging-*}, {@code .next-*}, {@code .trash-*}: ids and template names never start with a dot. */
+    private static boolean isWorkDirectory(Path dir) {
+        return dir.getFileName().toString().startsWith(".");
     }
 
     private static List<Path> children(Path dir) {

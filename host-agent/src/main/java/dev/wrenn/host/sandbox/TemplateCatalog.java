@@ -3,6 +3,7 @@ package dev.wrenn.host.sandbox;
 import dev.wrenn.host.error.ErrorCode;
 import dev.wrenn.host.error.HostAgentException;
 import dev.wrenn.host.snapshot.SnapshotStore;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,46 @@ final class TemplateCatalog {
         } finally {
             use.writeLock().unlock();
         }
+    }
+
+    /**
+     * The publication step of a template make ({@link dev.wrenn.host.snapshot.PublishGuard}): replacing a template is
+     * refused while anything depends on it, checked under the lock that keeps new clones out until it is done.
+     */
+    void publish(String name, boolean replacing, dev.wrenn.host.snapshot.PublishGuard.Step step)
+            throws java.io.IOException {
+        if (!replacing) {
+            step.run();
+            return;
+        }
+        use.writeLock().lock();
+        try {
+            List<String> dependents = dependentsOf(name);
+            if (!dependents.isEmpty()) {
+                throw new HostAgentException(
+                        ErrorCode.FAILED_PRECONDITION,
+                        "replacing template %s: %s depend on it; destroy them first".formatted(name, dependents));
+            }
+            step.run();
+        } finally {
+            use.writeLock().unlock();
+        }
+    }
+
+    /** Callers' committed templates, oldest first; the agent's own ({@code _base-*}) are not the callers' to manage. */
+    List<TemplateInfo> list() {
+        List<TemplateInfo> all = new ArrayList<>();
+        for (String name : store.templateNames()) {
+            if (!name.startsWith("_")) {
+                store.template(name)
+                        .ifPresent(t -> all.add(new TemplateInfo(
+                                name,
+                                Instant.parse(t.meta().createdAt()),
+                                t.meta().source())));
+            }
+        }
+        all.sort(java.util.Comparator.comparing(TemplateInfo::createdAt));
+        return all;
     }
 
     boolean inUse(String template) {

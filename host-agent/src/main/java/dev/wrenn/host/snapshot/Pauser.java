@@ -2,13 +2,13 @@ package dev.wrenn.host.snapshot;
 
 import dev.wrenn.host.error.ErrorCode;
 import dev.wrenn.host.error.HostAgentException;
+import dev.wrenn.host.sys.CrashPoints;
+import dev.wrenn.host.sys.Durable;
 import dev.wrenn.host.vmm.StateFile;
 import dev.wrenn.host.vmm.VmSpec;
 import dev.wrenn.host.vmm.Vmm;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -16,13 +16,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Pauses a running VM into {@code snapshots/<sandbox-id>/}: freeze the vCPUs, save device state (guest RAM stays
- * in the VM's shared RAM file, which becomes the snapshot's {@code ram}), stop the VMM, move RAM file and disk
- * overlay into the snapshot, commit. If saving fails the VM is thawed and keeps running, and the half-written
- * directory is removed; no meta.json, so no valid snapshot.
+ * in the VM's shared RAM file, which becomes the snapshot's {@code ram}), stop the VMM, give RAM file and disk
+ * overlay a second name inside the snapshot (hard links: the VM's directory keeps its names until the caller releases
+ * it), sync, commit. If saving fails the VM is thawed and keeps running, and the half-written directory is removed;
+ * no meta.json, so no valid snapshot. A crash before the commit leaves no snapshot: the sandbox was running, and a
+ * restarted agent reclaims running sandboxes.
  */
 public final class Pauser {
     private static final Logger log = LoggerFactory.getLogger(Pauser.class);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+    /** Crash points, in the order a pause reaches them. */
+    public static final String CRASH_STATE_SAVED = "pause.state-saved";
+
+    public static final String CRASH_VM_STOPPED = "pause.vm-stopped";
+    public static final String CRASH_FILES_LINKED = "pause.files-linked";
+    public static final String CRASH_COMMITTED = "pause.committed";
+    /** Crash points of {@link #pauseReplacing}: the new snapshot is committed aside, then exchanged in. */
+    public static final String CRASH_NEXT_COMMITTED = "repause.next-committed";
+
+    public static final String CRASH_REPLACED = "repause.replaced";
 
     private final SnapshotStore store;
     private final Duration timeout;
@@ -38,7 +51,7 @@ public final class Pauser {
 
     /**
      * Pauses {@code vm} (started from {@code spec}) into the snapshot of {@code sandboxId}. On success the VMM has
-     * exited and the sandbox's RAM file and disk overlay have moved into the snapshot.
+     * exited and the snapshot holds the sandbox's RAM file and disk overlay.
      */
     public Snapshot pause(String sandboxId, Vmm vm, VmSpec spec) {
         return pause(sandboxId, vm, spec, Map.of());
@@ -46,27 +59,50 @@ public final class Pauser {
 
     /** The same, keeping {@code attributes} in the snapshot's meta.json (see {@link SnapshotMeta#attributes()}). */
     public Snapshot pause(String sandboxId, Vmm vm, VmSpec spec, Map<String, String> attributes) {
-        SnapshotFiles files = store.prepare(store.pausedFiles(sandboxId));
+        return pauseInto(store.pausedFiles(sandboxId), sandboxId, vm, spec, attributes);
+    }
+
+    /**
+     * Pauses a VM that was resumed from a snapshot left valid ({@link Resumer#keepingSnapshot()}) into a new snapshot
+     * made aside ({@code .next-<id>}) and exchanged with the old one in one atomic step: at every moment one of the two
+     * is the sandbox's committed snapshot.
+     */
+    public Snapshot pauseReplacing(String sandboxId, Vmm vm, VmSpec spec, Map<String, String> attributes) {
+        // A committed leftover of an earlier attempt whose exchange failed is not this pause's to keep.
+        SnapshotStore.deleteTree(store.nextPausedFiles(sandboxId).dir());
+        pauseInto(store.nextPausedFiles(sandboxId), sandboxId, vm, spec, attributes);
+        CrashPoints.reach(CRASH_NEXT_COMMITTED);
+        store.replacePaused(sandboxId, CRASH_REPLACED);
+        return store.paused(sandboxId).orElseThrow();
+    }
+
+    /** Pauses into {@code target}, which need not be the sandbox's own snapshot directory. */
+    Snapshot pauseInto(SnapshotFiles target, String sandboxId, Vmm vm, VmSpec spec, Map<String, String> attributes) {
+        SnapshotFiles files = store.prepare(target);
         StateFile saved = saveOrKeepRunning(sandboxId, vm, files);
+        CrashPoints.reach(CRASH_STATE_SAVED);
         vm.stop(Duration.ofSeconds(5));
+        CrashPoints.reach(CRASH_VM_STOPPED);
         try {
-            Files.move(saved.path(), files.state(), StandardCopyOption.ATOMIC_MOVE);
+            Durable.rename(saved.path(), files.state());
             if (!saved.includesMemory()) {
-                Files.move(spec.ramFile(), files.ram(), StandardCopyOption.ATOMIC_MOVE);
+                Durable.link(files.ram(), spec.ramFile());
             }
             if (spec.rootDisk() != null) {
-                Files.move(spec.rootDisk(), files.disk(), StandardCopyOption.ATOMIC_MOVE);
+                Durable.link(files.disk(), spec.rootDisk());
             }
         } catch (IOException e) {
-            // The VMM is gone: the files stay where they are, uncommitted, for the caller to destroy.
+            // The VMM is gone: the files stay in the VM's directory, uncommitted, for the caller to destroy.
             throw new HostAgentException(
                     ErrorCode.INTERNAL,
-                    "pausing sandbox %s: state saved but moving its files into %s failed: %s"
+                    "pausing sandbox %s: state saved but linking its files into %s failed: %s"
                             .formatted(sandboxId, files.dir(), e.getMessage()),
                     e);
         }
+        CrashPoints.reach(CRASH_FILES_LINKED);
         SnapshotMeta meta = SnapshotMeta.of(sandboxId, spec, saved.includesMemory(), null, attributes);
         store.commit(files, meta);
+        CrashPoints.reach(CRASH_COMMITTED);
         return new Snapshot(files, meta);
     }
 

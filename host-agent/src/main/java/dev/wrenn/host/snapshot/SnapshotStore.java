@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.wrenn.host.error.ErrorCode;
 import dev.wrenn.host.error.HostAgentException;
+import dev.wrenn.host.sys.CrashPoints;
+import dev.wrenn.host.sys.Durable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -18,8 +19,13 @@ import java.util.stream.Stream;
  * Snapshots on disk under the data directory: {@code snapshots/<sandbox-id>/} for paused sandboxes and
  * {@code templates/<name>/} for templates, each holding {@link SnapshotFiles}. Only directories whose
  * {@code meta.json} exists are snapshots; anything else is an unfinished attempt and is never offered for restore.
+ * Names starting with a dot are the store's own work directories ({@code .staging-*}, {@code .next-*},
+ * {@code .trash-*}): never listed, and removed by the recovery at start. Ids and names cannot start with a dot.
  */
 public final class SnapshotStore {
+    /** Crash point: a snapshot or template was moved to the trash but its files are not deleted yet. */
+    public static final String CRASH_DELETE_RENAMED = "delete.renamed-to-trash";
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path root;
@@ -61,24 +67,50 @@ public final class SnapshotStore {
         return committedNames(templatesDir());
     }
 
-    /** Writes meta.json through a temporary file and a rename: from this moment the snapshot is valid. */
+    /**
+     * Syncs the snapshot's files, then writes meta.json through a synced temporary file and a rename, and syncs the
+     * directory: from this moment the snapshot is valid, and it is valid only once all of it is on disk.
+     */
     public void commit(SnapshotFiles files, SnapshotMeta meta) {
-        Path partial = files.dir().resolve("meta.json.partial");
         try {
-            JSON.writeValue(partial.toFile(), meta);
-            Files.move(partial, files.meta(), StandardCopyOption.ATOMIC_MOVE);
+            Durable.syncAll(files.ram(), files.state(), files.disk());
+            Durable.write(files.meta(), JSON.writeValueAsBytes(meta));
         } catch (IOException e) {
             throw failure("committing snapshot " + files.dir(), e);
         }
     }
 
-    /** Removes meta.json first, so the snapshot stops being valid before any of its files is touched. */
+    /** Removes meta.json (durably) first, so the snapshot stops being valid before any of its files is touched. */
     public void uncommit(SnapshotFiles files) {
         try {
-            Files.deleteIfExists(files.meta());
+            if (Files.deleteIfExists(files.meta())) {
+                Durable.sync(files.dir());
+            }
         } catch (IOException e) {
             throw failure("invalidating snapshot " + files.dir(), e);
         }
+    }
+
+    /** Where a sandbox's next snapshot is made while its current one stays valid (see {@link #replacePaused}). */
+    SnapshotFiles nextPausedFiles(String sandboxId) {
+        return new SnapshotFiles(snapshotsDir().resolve(".next-" + checkName("sandbox id", sandboxId)));
+    }
+
+    /**
+     * Puts the committed {@link #nextPausedFiles} in place of the sandbox's snapshot in one atomic exchange, then
+     * removes the old one. A crash before the exchange leaves the old snapshot, after it the new one (recovery
+     * removes the {@code .next-} directory either way).
+     */
+    void replacePaused(String sandboxId, String crashPoint) {
+        SnapshotFiles next = nextPausedFiles(sandboxId);
+        SnapshotFiles current = pausedFiles(sandboxId);
+        try {
+            Durable.exchange(next.dir(), current.dir());
+        } catch (IOException e) {
+            throw failure("replacing snapshot " + current.dir() + " with " + next.dir(), e);
+        }
+        CrashPoints.reach(crashPoint);
+        deleteTree(next.dir());
     }
 
     /** Deletes the pause snapshot of a sandbox (meta first), committed or not. Idempotent. */
@@ -99,9 +131,21 @@ public final class SnapshotStore {
         return DiskUsage.allocatedBytes(files.dir());
     }
 
+    /** Removes the directory from view in one atomic rename (to {@code .trash-*}), then deletes its files. */
     void delete(SnapshotFiles files) {
-        uncommit(files);
-        deleteTree(files.dir());
+        if (!Files.exists(files.dir())) {
+            return;
+        }
+        Path trash = files.dir().resolveSibling(".trash-" + files.dir().getFileName() + "-" + System.nanoTime());
+        try {
+            Durable.rename(files.dir(), trash);
+        } catch (NoSuchFileException gone) {
+            return;
+        } catch (IOException e) {
+            throw failure("deleting " + files.dir(), e);
+        }
+        CrashPoints.reach(CRASH_DELETE_RENAMED);
+        deleteTree(trash);
     }
 
     /** An empty directory for a new attempt; leftovers of an earlier uncommitted attempt are removed. */
@@ -111,7 +155,8 @@ public final class SnapshotStore {
         }
         deleteTree(files.dir());
         try {
-            Files.createDirectories(files.dir());
+            Files.createDirectories(files.dir().getParent());
+            Durable.createDirectory(files.dir());
         } catch (IOException e) {
             throw failure("creating snapshot directory " + files.dir(), e);
         }
@@ -133,7 +178,8 @@ public final class SnapshotStore {
             return List.of();
         }
         try (Stream<Path> entries = Files.list(dir)) {
-            return entries.filter(d -> Files.exists(new SnapshotFiles(d).meta()))
+            return entries.filter(d -> !d.getFileName().toString().startsWith("."))
+                    .filter(d -> Files.exists(new SnapshotFiles(d).meta()))
                     .map(d -> d.getFileName().toString())
                     .sorted()
                     .toList();

@@ -131,7 +131,7 @@ class RealPauseResumeTest {
         assertThat(restarted.get(created.sandboxId()).state()).isEqualTo(VmState.PAUSED);
         SandboxSummary halfMade = restarted.get("sb-halfmade");
         assertThat(halfMade.state()).isEqualTo(VmState.FAILED);
-        assertThat(halfMade.stopReason()).contains("interrupted by a host agent restart");
+        assertThat(halfMade.stopReason()).contains("the host agent restarted while this sandbox's VM was running");
         assertThat(dataDir.root().resolve("snapshots/sb-halfmade")).doesNotExist();
         restarted.resume(created.sandboxId(), 0);
         assertThat(sh(created.sandboxId(), "cat /home/user/kept.txt"))

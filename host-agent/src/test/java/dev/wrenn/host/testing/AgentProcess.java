@@ -31,10 +31,17 @@ public final class AgentProcess implements AutoCloseable {
 
     /** Starts an agent over the real image's data directory and the tests' slot range; returns once it serves. */
     public static AgentProcess start(Path log) throws IOException {
+        return start(log, List.of());
+    }
+
+    /** The same, with extra JVM options (a test's {@code -Dwrenn.test.crashAt=<point>}, say). */
+    public static AgentProcess start(Path log, List<String> jvmOptions) throws IOException {
         int port = freePort();
-        List<String> argv = List.of(
+        List<String> argv = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
+                "--enable-native-access=ALL-UNNAMED"));
+        argv.addAll(jvmOptions);
+        argv.addAll(List.of(
                 "-cp",
                 System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
                 "dev.wrenn.host.HostAgentMain",
@@ -49,7 +56,7 @@ public final class AgentProcess implements AutoCloseable {
                 "--max-sandboxes",
                 Integer.toString(RealImage.SLOTS.count()),
                 "--boot-timeout",
-                Long.toString(RealSandboxes.BOOT_TIMEOUT.toSeconds()));
+                Long.toString(RealSandboxes.BOOT_TIMEOUT.toSeconds())));
         Process process = new ProcessBuilder(argv)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
@@ -75,6 +82,11 @@ public final class AgentProcess implements AutoCloseable {
     /** SIGTERM, as systemd or Ctrl-C would stop it; returns its exit status. */
     public int terminate() throws InterruptedException {
         process.destroy();
+        return waitFor();
+    }
+
+    /** Waits for the agent to end on its own (a crash point halting it, say); returns its exit status. */
+    public int awaitExit() throws InterruptedException {
         return waitFor();
     }
 
