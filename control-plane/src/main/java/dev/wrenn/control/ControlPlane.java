@@ -61,6 +61,7 @@ public final class ControlPlane implements AutoCloseable {
             LOG.info("control plane listening on {}:{}", config.listenHost(), app.port());
             Reconciler reconciler = new Reconciler(
                             new SandboxRepository(database), hostAgent, Clock.systemUTC(), SandboxService.DEFAULT_HOST)
+                    .collectingTemplates(database, Reconciler.TEMPLATE_GRACE)
                     .start(Reconciler.INTERVAL);
             E2bRuntime e2b = startE2b(config, database, hostAgent);
             return new ControlPlane(app, reconciler, hostAgent, database, e2b);

@@ -3,7 +3,7 @@ package dev.wrenn.control.e2b;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.wrenn.control.db.Sandbox;
-import dev.wrenn.control.db.SandboxStatus;
+import dev.wrenn.control.db.SandboxOperation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -127,7 +127,8 @@ public final class SandboxProxy implements AutoCloseable {
     private void forwardIfAllowed(HttpExchange exchange, ProxyRoute route) throws IOException {
         Optional<Sandbox> sandbox = e2b.rows()
                 .findAnyTeam(route.sandboxId())
-                .filter(s -> s.status() == SandboxStatus.RUNNING && !s.hostIp().isEmpty())
+                .filter(s -> SandboxOperation.PROXY.allowedIn(s.status())
+                        && !s.hostIp().isEmpty())
                 .filter(s -> !e2b.sandboxes().isExpired(s.id()));
         if (sandbox.isEmpty()) {
             dropClients(route.sandboxId());
