@@ -14,6 +14,7 @@ import dev.wrenn.control.reconciler.Reconciler;
 import dev.wrenn.control.sandboxes.SandboxService;
 import io.javalin.Javalin;
 import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class ControlPlane implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+    /** Stopping never takes longer than this: open streams are cut, the database is closed in any case. */
+    public static final Duration SHUTDOWN_DEADLINE = Duration.ofSeconds(10);
+    /** {@code <port>-<sandboxID>.<domain>} host names route to sandboxes only under this domain. */
+    static final String SANDBOX_DOMAIN_ENV = "WRENN_SANDBOX_DOMAIN";
 
     private final Javalin app;
     private final Reconciler reconciler;
@@ -61,6 +66,7 @@ public final class ControlPlane implements AutoCloseable {
             LOG.info("control plane listening on {}:{}", config.listenHost(), app.port());
             Reconciler reconciler = new Reconciler(
                             new SandboxRepository(database), hostAgent, Clock.systemUTC(), SandboxService.DEFAULT_HOST)
+                    .collectingTemplates(database, Reconciler.TEMPLATE_GRACE)
                     .start(Reconciler.INTERVAL);
             E2bRuntime e2b = startE2b(config, database, hostAgent);
             return new ControlPlane(app, reconciler, hostAgent, database, e2b);
@@ -84,7 +90,9 @@ public final class ControlPlane implements AutoCloseable {
                 hostAgent,
                 Clock.systemUTC());
         TimeoutScheduler timeouts = e2b.scheduler().start(TimeoutScheduler.INTERVAL);
-        SandboxProxy proxy = SandboxProxy.start(config.listenHost(), config.proxyPort(), e2b);
+        String domain =
+                System.getenv().getOrDefault(SANDBOX_DOMAIN_ENV, "localhost").strip();
+        SandboxProxy proxy = SandboxProxy.start(config.listenHost(), config.proxyPort(), e2b, domain);
         LOG.info("E2B sandbox proxy listening on {}:{}", config.listenHost(), proxy.port());
         return new E2bRuntime(timeouts, proxy);
     }
@@ -100,8 +108,8 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /**
-     * Stops serving (open terminals are killed) and reconciling, then lets go of the host agent and closes the
-     * database.
+     * Stops serving (open proxy streams are cut, open terminals are killed) and reconciling, then lets go of the host
+     * agent and closes the database, all within {@link #SHUTDOWN_DEADLINE}: a step still running then is left behind.
      */
     @Override
     public synchronized void close() {
@@ -109,14 +117,12 @@ public final class ControlPlane implements AutoCloseable {
             return;
         }
         closed = true;
-        try {
-            e2b.close();
-            app.stop();
-            reconciler.close();
-        } finally {
-            hostAgent.close();
-            database.close();
-        }
+        ShutdownSteps steps = new ShutdownSteps(SHUTDOWN_DEADLINE);
+        steps.run("proxy", e2b::close);
+        steps.run("http", app::stop);
+        steps.run("reconciler", reconciler::close);
+        steps.run("host-agent-client", hostAgent::close);
+        steps.run("database", database::close);
         LOG.info("control plane stopped");
     }
 }

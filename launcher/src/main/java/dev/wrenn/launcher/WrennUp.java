@@ -10,6 +10,7 @@ import dev.wrenn.host.image.ImageStore;
 import dev.wrenn.host.sys.Privileges;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code wrenn up}: the host agent and the control plane in one process, on one machine, with SQLite. The host
- * agent serves gRPC on a free loopback port that only the control plane is told about. Stopping (Ctrl-C, SIGTERM)
+ * agent serves gRPC on a free loopback port that only the control plane is told about. Stopping (Ctrl-C, SIGTERM;
+ * at most 10 s, then the process halts)
  * stops the HTTP server first (open terminals are killed), then the host agent, which destroys every sandbox, then
  * closes the database. Killed hard, it leaves VMs to the next start's sweep.
  */
@@ -115,13 +117,31 @@ public final class WrennUp implements AutoCloseable {
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
-                            up.close();
+                            closeWithin(up, ControlPlane.SHUTDOWN_DEADLINE);
                             stopped.countDown();
                         },
                         "wrenn-up-shutdown"));
         System.out.println(Quickstart.banner(up.url(), up.proxyUrl()));
         System.out.flush();
         stopped.await();
+    }
+
+    /**
+     * Stops everything, but never for longer than {@code deadline}: past it the process halts (a stop that hangs is
+     * worse than VMs left to the next start's sweep, which reclaims them by name).
+     */
+    static void closeWithin(WrennUp up, Duration deadline) {
+        Thread closer = Thread.ofPlatform().name("wrenn-up-close").daemon().start(up::close);
+        try {
+            if (!closer.join(deadline)) {
+                LOG.error(
+                        "wrenn up did not stop within {} s; halting (the next start reclaims what is left)",
+                        deadline.toSeconds());
+                Runtime.getRuntime().halt(1);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static HostAgentConfig hostAgentConfig(UpOptions options, Map<String, String> env) {

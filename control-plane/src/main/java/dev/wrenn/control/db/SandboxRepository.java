@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.Update;
 
@@ -28,15 +30,29 @@ public final class SandboxRepository {
     }
 
     public void insert(Sandbox sandbox) {
-        database.jdbi()
-                .useHandle(h -> bindAll(
-                                h.createUpdate("INSERT INTO sandboxes (id, team_id, host_id, template, status, vcpus,"
-                                        + " memory_mb, timeout_sec, host_ip, metadata, error_reason, created_at, started_at,"
-                                        + " last_active_at, last_updated) VALUES (:id, :team, :host, :template, :status,"
-                                        + " :vcpus, :memory, :timeout, :hostIp, :metadata, :error, :created, :started,"
-                                        + " :active, :updated)"),
-                                sandbox)
-                        .execute());
+        database.jdbi().useHandle(h -> insert(h, sandbox));
+    }
+
+    /**
+     * Inserts the sandbox and, in the same transaction, what {@code alongside} writes for it (e.g. E2B's end time),
+     * so a crash never leaves one without the other.
+     */
+    public void insert(Sandbox sandbox, BiConsumer<Handle, Sandbox> alongside) {
+        database.jdbi().useTransaction(h -> {
+            insert(h, sandbox);
+            alongside.accept(h, sandbox);
+        });
+    }
+
+    private static void insert(Handle h, Sandbox sandbox) {
+        bindAll(
+                        h.createUpdate("INSERT INTO sandboxes (id, team_id, host_id, template, status, vcpus,"
+                                + " memory_mb, timeout_sec, host_ip, metadata, error_reason, created_at, started_at,"
+                                + " last_active_at, last_updated) VALUES (:id, :team, :host, :template, :status,"
+                                + " :vcpus, :memory, :timeout, :hostIp, :metadata, :error, :created, :started,"
+                                + " :active, :updated)"),
+                        sandbox)
+                .execute();
     }
 
     public Optional<Sandbox> find(String teamId, String id) {
@@ -80,23 +96,39 @@ public final class SandboxRepository {
     }
 
     /**
-     * Writes every mutable column of {@code updated} if the row is still in {@code expected} status.
+     * Writes every mutable column of {@code updated} if the row is still in {@code expected} status. The status
+     * table is the gate: a change {@link SandboxStatus#canBecome} does not allow is refused before the database is
+     * touched (keeping the status, e.g. to record a new address, is no transition and is allowed).
      *
      * @return false if the row is gone or another request changed its status first
+     * @throws IllegalStateException if {@code expected -> updated.status()} is not a transition of the table
      */
     public boolean updateIfStatus(Sandbox updated, SandboxStatus expected) {
-        return database.jdbi()
-                        .withHandle(h -> bindAll(
-                                        h.createUpdate("UPDATE sandboxes SET host_id = :host, template = :template,"
-                                                + " status = :status, vcpus = :vcpus, memory_mb = :memory,"
-                                                + " timeout_sec = :timeout, host_ip = :hostIp, metadata = :metadata,"
-                                                + " error_reason = :error, started_at = :started,"
-                                                + " last_active_at = :active, last_updated = :updated"
-                                                + " WHERE id = :id AND team_id = :team AND status = :expected"),
-                                        updated)
-                                .bind("expected", expected.wireName())
-                                .execute())
+        requireTransition(updated, expected);
+        return database.jdbi().withHandle(h -> updateIfStatus(h, updated, expected));
+    }
+
+    /** {@link #updateIfStatus(Sandbox, SandboxStatus)} inside the caller's transaction. */
+    public boolean updateIfStatus(Handle h, Sandbox updated, SandboxStatus expected) {
+        requireTransition(updated, expected);
+        return bindAll(
+                                h.createUpdate("UPDATE sandboxes SET host_id = :host, template = :template,"
+                                        + " status = :status, vcpus = :vcpus, memory_mb = :memory,"
+                                        + " timeout_sec = :timeout, host_ip = :hostIp, metadata = :metadata,"
+                                        + " error_reason = :error, started_at = :started,"
+                                        + " last_active_at = :active, last_updated = :updated"
+                                        + " WHERE id = :id AND team_id = :team AND status = :expected"),
+                                updated)
+                        .bind("expected", expected.wireName())
+                        .execute()
                 > 0;
+    }
+
+    private static void requireTransition(Sandbox updated, SandboxStatus expected) {
+        if (updated.status() != expected && !expected.canBecome(updated.status())) {
+            throw new IllegalStateException("sandbox " + updated.id() + ": " + expected.wireName() + " -> "
+                    + updated.status().wireName() + " is not a transition the status table allows");
+        }
     }
 
     /** Records activity (exec, file access, ping) without touching the status. */

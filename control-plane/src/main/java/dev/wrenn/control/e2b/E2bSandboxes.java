@@ -1,10 +1,10 @@
 package dev.wrenn.control.e2b;
 
 import dev.wrenn.control.db.Sandbox;
+import dev.wrenn.control.db.SandboxOperation;
 import dev.wrenn.control.db.SandboxRepository;
 import dev.wrenn.control.db.SandboxStatus;
 import dev.wrenn.control.error.ApiException;
-import dev.wrenn.control.error.ErrorCode;
 import dev.wrenn.control.hosts.HostAgentClient;
 import dev.wrenn.control.sandboxes.SandboxService;
 import dev.wrenn.control.sandboxes.SandboxSpec;
@@ -47,8 +47,15 @@ public final class E2bSandboxes {
     E2bViews.SandboxCreated create(String teamId, NewSandbox request) {
         // timeout_sec 0: no inactivity pause in the host agent; E2B's timeout is an end time, kept here.
         SandboxSpec spec = SandboxSpec.of(request.templateId(), null, null, 0, request.metadata());
-        Sandbox sandbox = sandboxes.create(teamId, spec, request.envVars());
         OnTimeout onTimeout = request.autoPause() ? OnTimeout.PAUSE : OnTimeout.KILL;
+        // The end time is written with the pending row (one transaction), so a sandbox a crashed create leaves
+        // behind, once the reconciler adopts it, still ends; after the boot it counts from the sandbox being ready.
+        Sandbox sandbox = sandboxes.create(
+                teamId,
+                spec,
+                request.envVars(),
+                (h, pending) -> LifecycleRepository.save(
+                        h, new Lifecycle(pending.id(), now().plusSeconds(request.timeoutSec()), onTimeout)));
         lifecycles.save(new Lifecycle(sandbox.id(), now().plusSeconds(request.timeoutSec()), onTimeout));
         return E2bViews.SandboxCreated.of(sandbox, tokens.of(sandbox.id()));
     }
@@ -86,17 +93,15 @@ public final class E2bSandboxes {
 
     /** Sets the end to now + {@code timeoutSec}, shorter or longer than before. */
     void setTimeout(String teamId, String id, int timeoutSec) {
-        Sandbox sandbox = live(teamId, id);
+        live(teamId, id);
+        Sandbox sandbox = sandboxes.require(teamId, id, SandboxOperation.SET_TIMEOUT);
         lifecycles.save(lifecycleOf(sandbox).endingAt(now().plusSeconds(NewSandbox.checkedTimeout(timeoutSec))));
     }
 
     /** Pauses a running sandbox; 409 if it is paused already. */
     void pause(String teamId, String id) {
-        Sandbox sandbox = live(teamId, id);
-        if (sandbox.status() == SandboxStatus.PAUSED) {
-            throw new ApiException(ErrorCode.INVALID_STATE, "sandbox " + id + " is already paused");
-        }
-        sandboxes.pause(teamId, id);
+        live(teamId, id);
+        sandboxes.pause(teamId, id); // 409 from the status table when it is not running
     }
 
     /**
@@ -104,7 +109,8 @@ public final class E2bSandboxes {
      * was later already: connecting never shortens a sandbox's life.
      */
     Connected connect(String teamId, String id, int timeoutSec) {
-        Sandbox sandbox = live(teamId, id);
+        live(teamId, id);
+        Sandbox sandbox = sandboxes.require(teamId, id, SandboxOperation.CONNECT);
         boolean resumed = sandbox.status() == SandboxStatus.PAUSED;
         if (resumed) {
             sandbox = sandboxes.resume(teamId, id);
@@ -148,7 +154,7 @@ public final class E2bSandboxes {
      */
     public List<Map<String, Object>> metrics(String teamId, String id) {
         Sandbox sandbox = sandboxes.get(teamId, id);
-        if (sandbox.status() != SandboxStatus.RUNNING) {
+        if (!SandboxOperation.METRICS.allowedIn(sandbox.status())) {
             return List.of();
         }
         var sample = hostAgent.getMetrics(sandbox.id());

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 
 /** The {@code sandbox_lifecycle} table: end times of E2B sandboxes. */
 public final class LifecycleRepository {
@@ -16,14 +17,18 @@ public final class LifecycleRepository {
     }
 
     void save(Lifecycle lifecycle) {
-        database.jdbi()
-                .useHandle(h -> h.createUpdate("INSERT INTO sandbox_lifecycle (sandbox_id, end_at, on_timeout)"
-                                + " VALUES (:id, :end, :onTimeout) ON CONFLICT (sandbox_id)"
-                                + " DO UPDATE SET end_at = :end, on_timeout = :onTimeout")
-                        .bind("id", lifecycle.sandboxId())
-                        .bind("end", lifecycle.endAt().toEpochMilli())
-                        .bind("onTimeout", lifecycle.onTimeout().wireName())
-                        .execute());
+        database.jdbi().useHandle(h -> save(h, lifecycle));
+    }
+
+    /** {@link #save(Lifecycle)} inside the caller's transaction. */
+    static void save(Handle h, Lifecycle lifecycle) {
+        h.createUpdate("INSERT INTO sandbox_lifecycle (sandbox_id, end_at, on_timeout)"
+                        + " VALUES (:id, :end, :onTimeout) ON CONFLICT (sandbox_id)"
+                        + " DO UPDATE SET end_at = :end, on_timeout = :onTimeout")
+                .bind("id", lifecycle.sandboxId())
+                .bind("end", lifecycle.endAt().toEpochMilli())
+                .bind("onTimeout", lifecycle.onTimeout().wireName())
+                .execute();
     }
 
     Optional<Lifecycle> find(String sandboxId) {

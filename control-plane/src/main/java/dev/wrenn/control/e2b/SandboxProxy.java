@@ -3,7 +3,7 @@ package dev.wrenn.control.e2b;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.wrenn.control.db.Sandbox;
-import dev.wrenn.control.db.SandboxStatus;
+import dev.wrenn.control.db.SandboxOperation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,12 +17,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,32 +35,27 @@ import org.slf4j.LoggerFactory;
 public final class SandboxProxy implements AutoCloseable {
     public static final String ACCESS_TOKEN_HEADER = "X-Access-Token";
     private static final Logger LOG = LoggerFactory.getLogger(SandboxProxy.class);
-    /** Hop-by-hop headers, and those the JDK client sets itself and refuses from callers. */
-    private static final Set<String> NOT_FORWARDED = Set.of(
-            "connection",
-            "keep-alive",
-            "proxy-connection",
-            "te",
-            "trailer",
-            "transfer-encoding",
-            "upgrade",
-            "content-length",
-            "host",
-            "expect");
+    /** How often clients and tokens of sandboxes that stopped, paused or moved are released. */
+    static final Duration RELEASE_INTERVAL = Duration.ofSeconds(5);
 
     private static final int BUFFER = 16 * 1024;
 
     private final HttpServer server;
     private final E2bCompat e2b;
+    private final String domain;
+    private final ScheduledExecutorService releaser;
     /**
      * One client (one connection pool) per sandbox: a killed sandbox's address is soon given to the next one, and a
      * kept-alive connection to the old guest must never carry the new sandbox's traffic.
      */
     private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
 
-    private SandboxProxy(HttpServer server, E2bCompat e2b) {
+    private SandboxProxy(HttpServer server, E2bCompat e2b, String domain) {
         this.server = server;
         this.e2b = e2b;
+        this.domain = domain;
+        this.releaser = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("proxy-release").daemon().factory());
     }
 
     private HttpClient clientFor(Sandbox sandbox) {
@@ -73,13 +68,17 @@ public final class SandboxProxy implements AutoCloseable {
                         .build());
     }
 
-    /** Drops the pools of sandboxes that no longer run here. */
-    private void dropClients(String sandboxId) {
+    /**
+     * Drops the sandbox's pools and token. Streams still open through them are cut ({@code shutdownNow}): the
+     * sandbox they reach has stopped, paused or moved, and {@code close} would wait for streams that never end.
+     */
+    void release(String sandboxId) {
+        e2b.tokens().forget(sandboxId);
         clients.keySet().removeIf(key -> {
             if (key.startsWith(sandboxId + "@")) {
                 HttpClient gone = clients.get(key);
                 if (gone != null) {
-                    gone.close();
+                    gone.shutdownNow();
                 }
                 return true;
             }
@@ -87,13 +86,44 @@ public final class SandboxProxy implements AutoCloseable {
         });
     }
 
+    /** Releases every sandbox whose row no longer says it runs at the address its pool was made for. */
+    void releaseStale() {
+        for (String key : List.copyOf(clients.keySet())) {
+            String id = key.substring(0, key.indexOf('@'));
+            String ip = key.substring(key.indexOf('@') + 1);
+            boolean current = e2b.rows()
+                    .findAnyTeam(id)
+                    .filter(s -> SandboxOperation.PROXY.allowedIn(s.status())
+                            && s.hostIp().equals(ip))
+                    .isPresent();
+            if (!current) {
+                release(id);
+            }
+        }
+    }
+
+    /** How many sandboxes have a pool; for tests. */
+    int pools() {
+        return clients.size();
+    }
+
     public static SandboxProxy start(String host, int port, E2bCompat e2b) {
+        return start(host, port, e2b, ProxyRoute.DEFAULT_DOMAIN);
+    }
+
+    /** @param domain the sandbox domain: {@code <port>-<id>.<domain>} host names route to a sandbox's port */
+    public static SandboxProxy start(String host, int port, E2bCompat e2b, String domain) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 256);
-            SandboxProxy proxy = new SandboxProxy(server, e2b);
+            SandboxProxy proxy = new SandboxProxy(server, e2b, domain);
             server.createContext("/", proxy::handle);
             server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
             server.start();
+            proxy.releaser.scheduleWithFixedDelay(
+                    proxy::releaseQuietly,
+                    RELEASE_INTERVAL.toMillis(),
+                    RELEASE_INTERVAL.toMillis(),
+                    TimeUnit.MILLISECONDS);
             return proxy;
         } catch (IOException e) {
             throw new UncheckedIOException(
@@ -110,7 +140,8 @@ public final class SandboxProxy implements AutoCloseable {
             Optional<ProxyRoute> route = ProxyRoute.of(
                     exchange.getRequestHeaders().getFirst("Host"),
                     exchange.getRequestHeaders().getFirst("E2b-Sandbox-Id"),
-                    exchange.getRequestHeaders().getFirst("E2b-Sandbox-Port"));
+                    exchange.getRequestHeaders().getFirst("E2b-Sandbox-Port"),
+                    domain);
             if (route.isEmpty()) {
                 answer(
                         exchange,
@@ -127,10 +158,11 @@ public final class SandboxProxy implements AutoCloseable {
     private void forwardIfAllowed(HttpExchange exchange, ProxyRoute route) throws IOException {
         Optional<Sandbox> sandbox = e2b.rows()
                 .findAnyTeam(route.sandboxId())
-                .filter(s -> s.status() == SandboxStatus.RUNNING && !s.hostIp().isEmpty())
+                .filter(s -> SandboxOperation.PROXY.allowedIn(s.status())
+                        && !s.hostIp().isEmpty())
                 .filter(s -> !e2b.sandboxes().isExpired(s.id()));
         if (sandbox.isEmpty()) {
-            dropClients(route.sandboxId());
+            release(route.sandboxId());
             answer(exchange, 502, notFound(route.sandboxId()));
             return;
         }
@@ -142,9 +174,8 @@ public final class SandboxProxy implements AutoCloseable {
                     return;
                 }
                 case TOKEN -> {
-                    String token = e2b.tokens().of(route.sandboxId());
                     String given = exchange.getRequestHeaders().getFirst(ACCESS_TOKEN_HEADER);
-                    if (!token.isEmpty() && !token.equals(given)) {
+                    if (!e2b.tokens().matches(route.sandboxId(), given)) {
                         answer(exchange, 401, error(401, "unauthorized access, please provide a valid access token"));
                         return;
                     }
@@ -163,11 +194,9 @@ public final class SandboxProxy implements AutoCloseable {
                         : "?" + exchange.getRequestURI().getRawQuery()));
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(target).method(exchange.getRequestMethod(), body(exchange));
-        exchange.getRequestHeaders().forEach((name, values) -> {
-            if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
-                values.forEach(value -> request.header(name, value));
-            }
-        });
+        exchange.getRequestHeaders()
+                .forEach((name, values) -> values.forEach(value ->
+                        ProxyHeaders.forwardedRequest(name, value).ifPresent(kept -> request.header(name, kept))));
         HttpResponse<InputStream> response;
         try {
             response = clientFor(sandbox).send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -197,7 +226,7 @@ public final class SandboxProxy implements AutoCloseable {
     /** Status, headers, then the body chunk by chunk, flushed as it arrives. */
     private static void relay(HttpExchange exchange, HttpResponse<InputStream> response) throws IOException {
         response.headers().map().forEach((name, values) -> {
-            if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
+            if (ProxyHeaders.forwardsResponse(name)) {
                 exchange.getResponseHeaders().put(name, List.copyOf(values));
             }
         });
@@ -241,10 +270,23 @@ public final class SandboxProxy implements AutoCloseable {
         }
     }
 
+    private void releaseQuietly() {
+        try {
+            releaseStale();
+        } catch (RuntimeException e) {
+            LOG.warn("releasing the proxy's clients of stopped sandboxes failed: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Stops at once: open streams are cut rather than waited for (a client may keep a command stream open forever,
+     * and shutdown has a deadline). The listener closes first, so no new request starts meanwhile.
+     */
     @Override
     public void close() {
+        releaser.shutdownNow();
         server.stop(0);
-        clients.values().forEach(HttpClient::close);
+        clients.values().forEach(HttpClient::shutdownNow);
         clients.clear();
     }
 }

@@ -64,6 +64,14 @@ public final class TimeoutScheduler implements AutoCloseable {
     public void close() {
         if (timer != null) {
             timer.shutdownNow();
+            try {
+                // A pass may be in a host agent call; it ends with that call's own deadline.
+                if (!timer.awaitTermination(2, TimeUnit.SECONDS)) {
+                    LOG.warn("the E2B timeout pass did not stop within 2 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

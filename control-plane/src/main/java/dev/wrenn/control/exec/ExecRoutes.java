@@ -4,6 +4,7 @@ import dev.wrenn.control.api.Authenticator;
 import dev.wrenn.control.api.JsonBodies;
 import dev.wrenn.control.api.Principal;
 import dev.wrenn.control.db.Sandbox;
+import dev.wrenn.control.db.SandboxOperation;
 import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.hosts.HostAgentClient;
 import dev.wrenn.control.sandboxes.SandboxService;
@@ -34,7 +35,7 @@ public final class ExecRoutes {
 
     private void exec(Context ctx, Principal caller) {
         // The original's order of checks: the sandbox (404, 409) before the body (400).
-        Sandbox sandbox = sandboxes.requireRunning(caller.teamId(), ctx.pathParam("id"));
+        Sandbox sandbox = sandboxes.require(caller.teamId(), ctx.pathParam("id"), SandboxOperation.EXEC);
         Command command = JsonBodies.read(ctx, Command.class).checked();
         long started = System.nanoTime();
         ExecResponse result = hostAgent.exec(ExecRequest.newBuilder()

@@ -4,6 +4,7 @@ import static dev.wrenn.control.ws.SocketConnection.NORMAL;
 import static dev.wrenn.control.ws.SocketConnection.SERVER_ERROR;
 
 import dev.wrenn.control.db.Sandbox;
+import dev.wrenn.control.db.SandboxOperation;
 import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.exec.ExecFrames.ClientFrame;
 import dev.wrenn.control.hosts.HostAgentClient;
@@ -44,7 +45,8 @@ final class ExecStreamSession implements AuthenticatedSocket.Protocol<ClientFram
         if (frame.cmd() == null || frame.cmd().isBlank()) {
             throw ApiException.invalid("cmd is required");
         }
-        Sandbox sandbox = sandboxes.requireRunning(connection.caller().teamId(), connection.sandboxId());
+        Sandbox sandbox =
+                sandboxes.require(connection.caller().teamId(), connection.sandboxId(), SandboxOperation.EXEC);
         ExecStreamRequest request = ExecStreamRequest.newBuilder()
                 .setSandboxId(sandbox.id())
                 .setCmd(frame.cmd())

@@ -5,6 +5,7 @@ import dev.wrenn.control.api.Authenticator;
 import dev.wrenn.control.api.JsonBodies;
 import dev.wrenn.control.api.Principal;
 import dev.wrenn.control.db.Sandbox;
+import dev.wrenn.control.db.SandboxOperation;
 import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.error.ErrorCode;
 import dev.wrenn.control.hosts.HostAgentClient;
@@ -51,7 +52,7 @@ public final class FileRoutes {
     }
 
     private void write(Context ctx, Principal caller) throws IOException {
-        Sandbox sandbox = sandboxes.requireRunning(caller.teamId(), ctx.pathParam("id"));
+        Sandbox sandbox = sandboxes.require(caller.teamId(), ctx.pathParam("id"), SandboxOperation.FILES);
         // Multipart framing adds little; a body far over the limit is refused before a byte of it is read.
         if (ctx.req().getContentLengthLong() > maxUploadBytes + UploadForm.MAX_FRAMING_BYTES) {
             throw tooLarge();
@@ -63,7 +64,7 @@ public final class FileRoutes {
     }
 
     private void streamWrite(Context ctx, Principal caller) throws IOException {
-        Sandbox sandbox = sandboxes.requireRunning(caller.teamId(), ctx.pathParam("id"));
+        Sandbox sandbox = sandboxes.require(caller.teamId(), ctx.pathParam("id"), SandboxOperation.FILES);
         UploadForm.streamed(multipart(ctx), (path, content) -> {
             hostAgent.writeFileStream(meta(sandbox, path), content);
         });
@@ -72,7 +73,7 @@ public final class FileRoutes {
     }
 
     private void read(Context ctx, Principal caller) {
-        Sandbox sandbox = sandboxes.requireRunning(caller.teamId(), ctx.pathParam("id"));
+        Sandbox sandbox = sandboxes.require(caller.teamId(), ctx.pathParam("id"), SandboxOperation.FILES);
         String path = JsonBodies.read(ctx, PathBody.class).checked();
         ByteString content = ByteString.EMPTY;
         try (Stream<ByteString> chunks = hostAgent.readFileStream(request(sandbox, path))) {
@@ -92,7 +93,7 @@ public final class FileRoutes {
 
     /** The first chunk is awaited before the answer starts, so a missing file is still a 404 and not a cut body. */
     private void streamRead(Context ctx, Principal caller) throws IOException {
-        Sandbox sandbox = sandboxes.requireRunning(caller.teamId(), ctx.pathParam("id"));
+        Sandbox sandbox = sandboxes.require(caller.teamId(), ctx.pathParam("id"), SandboxOperation.FILES);
         String path = JsonBodies.read(ctx, PathBody.class).checked();
         try (Stream<ByteString> chunks = hostAgent.readFileStream(request(sandbox, path))) {
             Iterator<ByteString> it = chunks.iterator();

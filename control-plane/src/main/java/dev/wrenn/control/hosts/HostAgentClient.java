@@ -21,6 +21,7 @@ import dev.wrenn.protocol.hostagent.v1.SandboxInfo;
 import dev.wrenn.protocol.hostagent.v1.WriteFileMeta;
 import dev.wrenn.protocol.hostagent.v1.WriteFileRequest;
 import java.io.InputStream;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -66,6 +67,15 @@ public interface HostAgentClient extends AutoCloseable {
     CreateSnapshotResponse createSnapshot(String sandboxId, String name);
 
     void deleteSnapshot(String name);
+
+    /**
+     * The templates the host holds, with their creation times; the reconciler deletes those without a row. The RPC
+     * comes with the host agent's template listing (branch {@code snapsafe}); until a client implements it, this
+     * throws {@link UnsupportedOperationException} and the reconciler leaves templates alone.
+     */
+    default List<HostTemplate> listTemplates() {
+        throw new UnsupportedOperationException("ListTemplates: this host agent client cannot list templates");
+    }
 
     /** The entries of a directory in the sandbox (the web console's file browser). */
     ListDirResponse listDir(ListDirRequest request);

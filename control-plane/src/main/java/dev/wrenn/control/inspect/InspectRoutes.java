@@ -3,6 +3,7 @@ package dev.wrenn.control.inspect;
 import dev.wrenn.control.api.Authenticator;
 import dev.wrenn.control.api.Principal;
 import dev.wrenn.control.db.Sandbox;
+import dev.wrenn.control.db.SandboxOperation;
 import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.hosts.HostAgentClient;
 import dev.wrenn.control.sandboxes.SandboxService;
@@ -37,7 +38,7 @@ public final class InspectRoutes {
     }
 
     private void list(Context ctx, Principal caller) {
-        Sandbox sandbox = sandboxes.requireRunning(caller.teamId(), ctx.pathParam("id"));
+        Sandbox sandbox = sandboxes.require(caller.teamId(), ctx.pathParam("id"), SandboxOperation.INSPECT);
         String path = ctx.queryParam("path") == null ? "" : ctx.queryParam("path");
         if (path.indexOf('\0') >= 0) {
             throw ApiException.invalid("path must not contain a NUL byte");
@@ -57,7 +58,7 @@ public final class InspectRoutes {
     }
 
     private void metrics(Context ctx, Principal caller) {
-        Sandbox sandbox = sandboxes.requireRunning(caller.teamId(), ctx.pathParam("id"));
+        Sandbox sandbox = sandboxes.require(caller.teamId(), ctx.pathParam("id"), SandboxOperation.INSPECT);
         ctx.json(List.of(Sample.of(hostAgent.getMetrics(sandbox.id()))));
     }
 

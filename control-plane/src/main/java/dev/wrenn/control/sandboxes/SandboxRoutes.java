@@ -4,6 +4,7 @@ import dev.wrenn.control.api.Authenticator;
 import dev.wrenn.control.api.JsonBodies;
 import dev.wrenn.control.api.Principal;
 import dev.wrenn.control.db.Sandbox;
+import dev.wrenn.control.db.SandboxOperation;
 import dev.wrenn.control.hosts.HostAgentClient;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -60,7 +61,7 @@ public final class SandboxRoutes {
     }
 
     private void ping(Context ctx, Principal caller) {
-        Sandbox sandbox = sandboxes.requireRunning(caller.teamId(), ctx.pathParam("id"));
+        Sandbox sandbox = sandboxes.require(caller.teamId(), ctx.pathParam("id"), SandboxOperation.PING);
         hostAgent.pingSandbox(sandbox.id());
         sandboxes.touch(sandbox);
         ctx.status(204);

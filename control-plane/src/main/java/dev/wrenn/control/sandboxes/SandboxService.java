@@ -1,6 +1,7 @@
 package dev.wrenn.control.sandboxes;
 
 import dev.wrenn.control.db.Sandbox;
+import dev.wrenn.control.db.SandboxOperation;
 import dev.wrenn.control.db.SandboxRepository;
 import dev.wrenn.control.db.SandboxStatus;
 import dev.wrenn.control.db.Template;
@@ -17,6 +18,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,13 +57,35 @@ public final class SandboxService {
      * before this returns (they are not stored: they may hold secrets).
      */
     public Sandbox create(String teamId, SandboxSpec requested, Map<String, String> envVars) {
+        return create(teamId, requested, envVars, (h, pending) -> {});
+    }
+
+    /**
+     * Like {@link #create(String, SandboxSpec, Map)}; {@code alongside} writes rows that belong with the sandbox in
+     * the transaction that inserts it (E2B's end time), so no crash leaves a sandbox without them. While the call
+     * is in flight the reconciler leaves the pending row alone; once this process is gone, it settles it.
+     */
+    public Sandbox create(
+            String teamId, SandboxSpec requested, Map<String, String> envVars, BiConsumer<Handle, Sandbox> alongside) {
+        String id = Ids.sandbox();
+        try (InFlight.Call call = InFlight.begin(id)) {
+            return create(id, teamId, requested, envVars, alongside);
+        }
+    }
+
+    private Sandbox create(
+            String id,
+            String teamId,
+            SandboxSpec requested,
+            Map<String, String> envVars,
+            BiConsumer<Handle, Sandbox> alongside) {
         Template own = templates.find(teamId, requested.template()).orElse(null);
         // A team's snapshot was frozen with its sizes; its files are stored on the host under the template's id.
         SandboxSpec spec = own == null ? requested : requested.withSizes(own.vcpus(), own.memoryMb());
         String agentTemplate = own == null ? spec.template() : own.id();
         Instant now = now();
         Sandbox pending = new Sandbox(
-                Ids.sandbox(),
+                id,
                 teamId,
                 DEFAULT_HOST,
                 spec.template(),
@@ -75,7 +100,7 @@ public final class SandboxService {
                 null,
                 null,
                 now);
-        sandboxes.insert(pending);
+        sandboxes.insert(pending, alongside);
         CreateSandboxResponse booted = boot(pending, agentTemplate, envVars);
         Sandbox running = pending.running(booted.getHostIp(), now());
         if (!sandboxes.updateIfStatus(running, SandboxStatus.PENDING)) {
@@ -95,26 +120,14 @@ public final class SandboxService {
         return sandboxes.find(teamId, id).orElseThrow(() -> ApiException.notFound("sandbox " + id + " not found"));
     }
 
-    /** The sandbox if it is running; 404 if unknown, 409 {@code invalid_state} otherwise. */
-    public Sandbox requireRunning(String teamId, String id) {
+    /**
+     * The sandbox if its status allows {@code operation} ({@link SandboxOperation}, the one table every route
+     * checks); 404 if unknown, 409 {@code invalid_state} with the table's message otherwise.
+     */
+    public Sandbox require(String teamId, String id, SandboxOperation operation) {
         Sandbox sandbox = get(teamId, id);
-        if (sandbox.status() != SandboxStatus.RUNNING) {
-            throw new ApiException(
-                    ErrorCode.INVALID_STATE,
-                    "sandbox " + id + " is not running (status: "
-                            + sandbox.status().wireName() + ")");
-        }
-        return sandbox;
-    }
-
-    /** The sandbox if it is paused; 404 if unknown, 409 {@code invalid_state} otherwise. */
-    public Sandbox requirePaused(String teamId, String id) {
-        Sandbox sandbox = get(teamId, id);
-        if (sandbox.status() != SandboxStatus.PAUSED) {
-            throw new ApiException(
-                    ErrorCode.INVALID_STATE,
-                    "sandbox " + id + " is not paused (status: "
-                            + sandbox.status().wireName() + ")");
+        if (!operation.allowedIn(sandbox.status())) {
+            throw new ApiException(ErrorCode.INVALID_STATE, operation.refusal(sandbox));
         }
         return sandbox;
     }
@@ -126,7 +139,7 @@ public final class SandboxService {
      * @throws ApiException 404 if unknown, 409 {@code invalid_state} if not running
      */
     public Sandbox pause(String teamId, String id) {
-        Sandbox running = requireRunning(teamId, id);
+        Sandbox running = require(teamId, id, SandboxOperation.PAUSE);
         try {
             hostAgent.pauseSandbox(id);
         } catch (ApiException e) {
@@ -145,14 +158,19 @@ public final class SandboxService {
      *     destroyed while resuming
      */
     public Sandbox resume(String teamId, String id) {
-        Sandbox paused = requirePaused(teamId, id);
-        ResumeSandboxResponse resumed = hostAgent.resumeSandbox(id, paused.timeoutSec());
-        Sandbox running = paused.running(resumed.getHostIp(), now());
-        if (!sandboxes.updateIfStatus(running, SandboxStatus.PAUSED)) {
-            destroyQuietly(id);
-            throw new ApiException(ErrorCode.CONFLICT, "sandbox " + id + " was destroyed while it was being resumed");
+        Sandbox paused = require(teamId, id, SandboxOperation.RESUME);
+        // A resume the host finishes after this call gave up leaves the row paused over a running VM: the
+        // reconciler adopts it once the call is no longer in flight.
+        try (InFlight.Call call = InFlight.begin(id)) {
+            ResumeSandboxResponse resumed = hostAgent.resumeSandbox(id, paused.timeoutSec());
+            Sandbox running = paused.running(resumed.getHostIp(), now());
+            if (!sandboxes.updateIfStatus(running, SandboxStatus.PAUSED)) {
+                destroyQuietly(id);
+                throw new ApiException(
+                        ErrorCode.CONFLICT, "sandbox " + id + " was destroyed while it was being resumed");
+            }
+            return running;
         }
-        return running;
     }
 
     /**
@@ -191,8 +209,8 @@ public final class SandboxService {
     /** Stops the VM (an agent that no longer knows it is fine) and marks the sandbox stopped; idempotent. */
     public void destroy(String teamId, String id) {
         Sandbox sandbox = get(teamId, id);
-        if (sandbox.status() == SandboxStatus.STOPPED) {
-            return;
+        if (!SandboxOperation.DESTROY.allowedIn(sandbox.status())) {
+            return; // stopped already: destroying is idempotent
         }
         try {
             hostAgent.destroySandbox(id);

@@ -1,6 +1,7 @@
 package dev.wrenn.control.snapshots;
 
 import dev.wrenn.control.db.Sandbox;
+import dev.wrenn.control.db.SandboxOperation;
 import dev.wrenn.control.db.SandboxStatus;
 import dev.wrenn.control.db.Template;
 import dev.wrenn.control.db.TemplateRepository;
@@ -116,14 +117,7 @@ public final class SnapshotService {
         if (sandboxId == null || sandboxId.isBlank()) {
             throw ApiException.invalid("sandbox_id is required");
         }
-        Sandbox sandbox = sandboxes.get(teamId, sandboxId);
-        if (sandbox.status() != SandboxStatus.RUNNING && sandbox.status() != SandboxStatus.PAUSED) {
-            throw new ApiException(
-                    ErrorCode.INVALID_STATE,
-                    "sandbox " + sandboxId + " must be running or paused to be snapshotted (status: "
-                            + sandbox.status().wireName() + ")");
-        }
-        return sandbox;
+        return sandboxes.require(teamId, sandboxId, SandboxOperation.SNAPSHOT);
     }
 
     private void replaceOrRefuse(Template existing, boolean overwrite) {

@@ -4,6 +4,7 @@ import static dev.wrenn.control.ws.SocketConnection.NORMAL;
 import static dev.wrenn.control.ws.SocketConnection.SERVER_ERROR;
 
 import dev.wrenn.control.db.Sandbox;
+import dev.wrenn.control.db.SandboxOperation;
 import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.error.ErrorCode;
 import dev.wrenn.control.hosts.HostAgentClient;
@@ -48,7 +49,8 @@ final class PtySession implements AuthenticatedSocket.Protocol<ClientFrame> {
         if (!frame.type().equals("start")) {
             throw ApiException.invalid("the terminal is not started yet: send {\"type\":\"start\",\"cols\",\"rows\"}");
         }
-        Sandbox running = sandboxes.requireRunning(connection.caller().teamId(), connection.sandboxId());
+        Sandbox running =
+                sandboxes.require(connection.caller().teamId(), connection.sandboxId(), SandboxOperation.TERMINAL);
         Stream<PtyStartResponse> stream = hostAgent.ptyStart(PtyStartRequest.newBuilder()
                 .setSandboxId(running.id())
                 .setCmd(SHELL)

@@ -2,6 +2,7 @@ package dev.wrenn.control.ws;
 
 import dev.wrenn.control.api.Authenticator;
 import dev.wrenn.control.api.Principal;
+import dev.wrenn.control.db.SandboxOperation;
 import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.sandboxes.SandboxService;
 import io.javalin.config.RoutesConfig;
@@ -109,14 +110,14 @@ public final class AuthenticatedSocket<F extends AuthenticatedSocket.Frame> {
                     "authenticate first: send {\"type\":\"auth\",\"token\":\"<API key or user token>\"}");
         }
         Principal caller = auth.callerFromToken(frame.token());
-        sandboxes.requireRunning(caller.teamId(), sandboxId);
+        sandboxes.require(caller.teamId(), sandboxId, SandboxOperation.EXEC);
         return caller;
     }
 
     private void beforeUpgrade(Context ctx) {
         if (auth.hasCredentialHeaders(ctx)) {
             Principal caller = auth.apiKeyOrJwtCaller(ctx);
-            sandboxes.requireRunning(caller.teamId(), ctx.pathParam("id"));
+            sandboxes.require(caller.teamId(), ctx.pathParam("id"), SandboxOperation.EXEC);
             ctx.attribute(CALLER, caller);
         }
     }

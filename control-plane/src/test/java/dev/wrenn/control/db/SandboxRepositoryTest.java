@@ -1,6 +1,7 @@
 package dev.wrenn.control.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wrenn.control.testing.OnBothDatabases;
 import java.time.Instant;
@@ -91,5 +92,18 @@ class SandboxRepositoryTest {
         return new Sandbox(
                 id, teamId, "default", "minimal", status, 1, 512, 300, "", metadata, null, createdAt, null, null,
                 createdAt);
+    }
+
+    @OnBothDatabases
+    void aChangeTheStatusTableDoesNotAllowIsRefusedAndLeavesTheRowAlone(Database database) {
+        SandboxRepository sandboxes = repository(database);
+        Sandbox stopped = sandbox("sb-00000001", "team-0000000a", SandboxStatus.STOPPED, T0, Map.of());
+        sandboxes.insert(stopped);
+
+        assertThatThrownBy(() ->
+                        sandboxes.updateIfStatus(stopped.running("10.0.0.9", T0.plusSeconds(1)), SandboxStatus.STOPPED))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("sandbox sb-00000001: stopped -> running is not a transition the status table allows");
+        assertThat(sandboxes.findAnyTeam("sb-00000001").orElseThrow()).isEqualTo(stopped);
     }
 }

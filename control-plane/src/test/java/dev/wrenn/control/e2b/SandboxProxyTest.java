@@ -161,7 +161,8 @@ class SandboxProxyTest {
             app.start();
             SandboxService core = new SandboxService(
                     new SandboxRepository(database), new TemplateRepository(database), agent, Clock.systemUTC());
-            proxy = SandboxProxy.start("127.0.0.1", 0, E2bCompat.wire(database, core, agent, Clock.systemUTC()));
+            proxy = SandboxProxy.start(
+                    "127.0.0.1", 0, E2bCompat.wire(database, core, agent, Clock.systemUTC()), "sandbox.example");
         }
 
         String create() {

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.wrenn.control.db.Database;
 import dev.wrenn.control.db.Sandbox;
 import dev.wrenn.control.db.SandboxRepository;
-import dev.wrenn.control.db.SandboxStatus;
 import dev.wrenn.control.sandboxes.SandboxService;
 import dev.wrenn.control.testing.OnBothDatabases;
 import dev.wrenn.control.testing.SandboxFixture;
@@ -87,21 +86,15 @@ class ReconcilerTest {
     }
 
     @OnBothDatabases
-    void endedAndPendingSandboxesAreLeftAlone(Database database) {
+    void endedSandboxesAreLeftAlone(Database database) {
         try (SandboxFixture api = SandboxFixture.start(database)) {
             String deleted = api.createRunningForAda();
             api.server.delete("/v1/sandboxes/" + deleted, api.adaByKey());
-            SandboxRepository rows = new SandboxRepository(database);
-            Sandbox pending = rows.findAnyTeam(api.createRunningForAda()).orElseThrow();
-            assertThat(rows.updateIfStatus(
-                            pending.withStatus(SandboxStatus.PENDING, pending.lastUpdated()), SandboxStatus.RUNNING))
-                    .isTrue();
             api.agent.vms.clear();
 
             assertThat(reconciler(api, database).reconcileOnce()).isEmpty();
 
             assertThat(status(api, deleted)).isEqualTo("stopped");
-            assertThat(status(api, pending.id())).isEqualTo("pending");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.wrenn.control.testing;
 import com.google.protobuf.ByteString;
 import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.error.ErrorCode;
+import dev.wrenn.control.hosts.HostTemplate;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxResponse;
 import dev.wrenn.protocol.hostagent.v1.CreateSnapshotResponse;
@@ -24,6 +25,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +65,8 @@ public class InMemoryHostAgent extends FakeHostAgent {
     public final CountDownLatch streamCancelled = new CountDownLatch(1);
     /** Snapshots by the name the control plane stored them under: the files of the VM they froze. */
     public final Map<String, Map<String, byte[]>> snapshots = new ConcurrentHashMap<>();
+    /** When each snapshot's files were made, as the agent's template listing reports it. */
+    public final Map<String, Instant> snapshotMadeAt = new ConcurrentHashMap<>();
     /** The timeout each ResumeSandbox call passed, by sandbox id. */
     public final Map<String, Integer> resumedWithTimeout = new ConcurrentHashMap<>();
 
@@ -271,6 +275,7 @@ public class InMemoryHostAgent extends FakeHostAgent {
         Vm vm = vm(sandboxId);
         vm.status = SandboxStatus.SANDBOX_STATUS_PAUSED;
         snapshots.put(name, Map.copyOf(vm.files));
+        snapshotMadeAt.put(name, Instant.now());
         return CreateSnapshotResponse.newBuilder()
                 .setName(name)
                 .setSizeBytes(1024L * (vm.files.size() + 1))
@@ -289,6 +294,14 @@ public class InMemoryHostAgent extends FakeHostAgent {
                     ErrorCode.CONFLICT, "DeleteSnapshot template " + name + ": " + dependents + " depend on it");
         }
         snapshots.remove(name);
+        snapshotMadeAt.remove(name);
+    }
+
+    @Override
+    public List<HostTemplate> listTemplates() {
+        return snapshots.keySet().stream()
+                .map(name -> new HostTemplate(name, snapshotMadeAt.getOrDefault(name, Instant.EPOCH)))
+                .toList();
     }
 
     /** The VM's QEMU died: the agent keeps listing it as stopped, with the reason. */
