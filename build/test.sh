@@ -86,4 +86,5 @@ run_tier "E2B SDK compatibility (envd)" bash build/envd-compat.sh
 run_tier "wrenn up: printed example (curl)" bash build/up-smoke.sh
 run_tier "wrenn up: console in Chromium" bash build/console-e2e.sh
 run_tier "E2B SDK against the API and proxy" bash build/e2b-api-compat.sh
+run_tier "upgrade in place, after a reboot" bash build/upgrade-test.sh
 summarize_and_exit
