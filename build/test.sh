@@ -9,23 +9,16 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 # ---- Debian packages the tiers need (installed when missing) ------------------------------------
-# Lead: extend this list as tiers are added (qemu-system-x86, ...).
-REQUIRED_DEBIAN_PACKAGES=(
-  util-linux  # su, setsid, nsenter: user and session tools the guest agent relies on
-  procps      # ps, pgrep, kill
+# A Wrenn host's own packages come from build/host-packages.txt (the one list, read by build/host-packages.sh);
+# these are the tiers' extras on top of it.
+TEST_EXTRA_DEBIAN_PACKAGES=(
   ncurses-bin # tput: the PTY tests read the terminal width back after a resize
   sudo        # E2B's default user has passwordless sudo
-  qemu-system-x86 # the host agent boots microVMs with QEMU (KVM where it works, else TCG)
-  qemu-utils      # qemu-img: copy-on-write qcow2 overlays
-  nftables        # per-sandbox NAT and isolation rules
-  iproute2        # network namespaces, veth, TAP
   busybox-static  # the host tests' tiny initramfs
-  mmdebstrap      # the guest root filesystem build
-  e2fsprogs       # mkfs.ext4 -d builds the disk image without loop mounts
-  cpio            # the initramfs archive
   postgresql      # the PostgreSQL database tier (a throw-away cluster per test run)
   chromium        # the web console's browser tests (driven by playwright-core)
 )
+source build/host-packages.sh
 # --------------------------------------------------------------------------------------------------
 
 say() { echo "wrenn test: $*" >&2; }
@@ -47,15 +40,7 @@ summarize_and_exit() {
 }
 
 install_missing_packages() {
-  command -v dpkg-query >/dev/null || { say "dpkg-query is missing: this script expects Debian (bookworm)"; return 1; }
-  local missing=() pkg
-  for pkg in "${REQUIRED_DEBIAN_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
-  done
-  [ "${#missing[@]}" -eq 0 ] && return 0
-  [ "$(id -u)" -eq 0 ] || { say "missing Debian packages ${missing[*]} and not root to install them"; return 1; }
-  say "installing missing Debian packages: ${missing[*]}"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  wrenn_ensure_host_packages "wrenn test" "${TEST_EXTRA_DEBIAN_PACKAGES[@]}"
 }
 
 source build/leftovers.sh
@@ -118,4 +103,5 @@ run_tier "E2B SDK compatibility (envd)" 10 bash build/envd-compat.sh
 run_tier "wrenn up: printed example (curl)" 20 bash build/up-smoke.sh
 run_tier "wrenn up: console in Chromium" 20 bash build/console-e2e.sh
 run_tier "E2B SDK against the API and proxy" 20 bash build/e2b-api-compat.sh
+run_tier "upgrade in place, after a reboot" 30 bash build/upgrade-test.sh
 summarize_and_exit

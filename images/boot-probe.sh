@@ -14,6 +14,7 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$HERE/lib/common.sh"
+source "$HERE/../build/host-packages.sh"
 
 DATA_DIR="${WRENN_DATA_DIR:-/var/lib/wrenn}"
 ACCEL=auto
@@ -53,7 +54,7 @@ IMAGES="$DATA_DIR/images"
 for f in vmlinuz initramfs.cpio.gz rootfs.ext4; do
   [ -f "$IMAGES/$f" ] || die "$IMAGES/$f is missing: build the image first with images/build.sh --data-dir $DATA_DIR"
 done
-ensure_packages qemu-system-x86_64:qemu-system-x86 qemu-img:qemu-utils ip:iproute2 curl:curl
+wrenn_ensure_host_packages images/boot-probe.sh || die "the host packages above are missing (build/host-packages.txt)"
 
 # --- everything below is undone by teardown ---------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/.." && pwd)"
 source "$HERE/lib/common.sh"
 source "$REPO/build/java-home.sh"
+source "$REPO/build/host-packages.sh"
 
 DATA_DIR="${WRENN_DATA_DIR:-/var/lib/wrenn}"
 AGENT_JAR="$REPO/guest-agent/target/wrenn-guest-agent.jar"
@@ -98,8 +99,7 @@ scripts_digest() {
 }
 
 step "1/$STEPS" "inputs: kernel package, mirror, agent jar, scripts"
-ensure_packages mmdebstrap:mmdebstrap cpio:cpio mkfs.ext4:e2fsprogs modinfo:kmod depmod:kmod dpkg-deb:dpkg \
-  apt-get:apt gzip:gzip
+wrenn_ensure_host_packages images/build.sh || die "the host packages above are missing (build/host-packages.txt)"
 if [ "$REFRESH" = 1 ]; then apt_get_quiet update || die "apt-get update failed"; fi
 resolve_packages
 if [ -z "$KERNEL_PKG_VERSION" ] || [ "$KERNEL_PKG_VERSION" = "(none)" ] || [ -z "$BUSYBOX_VERSION" ]; then

@@ -33,18 +33,6 @@ require_root() {
   [ "$(id -u)" = 0 ] || die "$1 needs root (it runs mmdebstrap, mkfs, ip netns and QEMU)"
 }
 
-# ensure_packages CMD:PACKAGE ...: installs the Debian package of every missing command with apt-get.
-ensure_packages() {
-  local missing=() pair
-  for pair in "$@"; do
-    command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  note "installing on the host with apt-get: ${missing[*]}"
-  apt_get_quiet install -y --no-install-recommends "${missing[@]}" \
-    || die "installing ${missing[*]} with apt-get failed"
-}
-
 # apt-get with a lock timeout (other builds on the machine may hold the dpkg lock) and its output in a log.
 apt_get_quiet() {
   local log

@@ -8,6 +8,7 @@ import dev.wrenn.host.HostAgentConfig;
 import dev.wrenn.host.error.HostAgentException;
 import dev.wrenn.host.image.ImageStore;
 import dev.wrenn.host.sys.Privileges;
+import dev.wrenn.launcher.doctor.Doctor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -112,6 +113,7 @@ public final class WrennUp implements AutoCloseable {
                     "must run as root: the host agent creates network namespaces, TAP devices and nft tables and"
                             + " starts QEMU (try: sudo ./wrenn up)");
         }
+        Doctor.refuseToStartOnFailure(options, System.err);
         WrennUp up = startOrExit(options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

@@ -1,0 +1,267 @@
+package dev.wrenn.launcher.doctor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wrenn.launcher.UpOptions;
+import dev.wrenn.launcher.doctor.Finding.Severity;
+import dev.wrenn.launcher.doctor.Probes.CgroupV2;
+import dev.wrenn.launcher.doctor.Probes.KvmResult;
+import dev.wrenn.launcher.doctor.Probes.KvmState;
+import dev.wrenn.launcher.doctor.Probes.Ownership;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+/** The doctor's findings from fake probes: what each host condition is called, and what the user is told to do. */
+class ChecksTest {
+    private static final UpOptions OPTIONS = UpOptions.parse(List.of("--data-dir", "/srv/wrenn"), Map.of());
+    private static final HostPackages PACKAGES = HostPackages.parse("""
+            # comment
+            nftables: nft   # each sandbox's rules
+            qemu-utils: qemu-img
+            """);
+
+    /** A healthy host; each test changes one answer. */
+    private record Host(
+            Predicate<String> commands,
+            KvmResult kvm,
+            Optional<Boolean> feature,
+            Optional<CgroupV2> cgroup,
+            long disk,
+            long memory,
+            Set<Integer> busyPorts,
+            Optional<Ownership> dataDir) {
+        static Host healthy() {
+            return new Host(
+                    command -> true,
+                    new KvmResult(KvmState.USABLE, ""),
+                    Optional.of(true),
+                    Optional.of(new CgroupV2(Path.of("/sys/fs/cgroup"), Set.of("cpu", "memory", "pids", "io"))),
+                    50 * Checks.GIB,
+                    8 * Checks.GIB,
+                    Set.of(),
+                    Optional.of(new Ownership(true, 0, PosixFilePermissions.fromString("rwx------"))));
+        }
+
+        List<Finding> findings() {
+            Probes probes = new Probes(
+                    commands::test,
+                    () -> kvm,
+                    new Probes.Kernel() {
+                        @Override
+                        public Optional<Boolean> has(Probes.KernelFeature f) {
+                            return feature;
+                        }
+
+                        @Override
+                        public Optional<CgroupV2> cgroupV2() {
+                            return cgroup;
+                        }
+                    },
+                    new Probes.Resources() {
+                        @Override
+                        public long freeDiskBytes(Path dir) {
+                            return disk;
+                        }
+
+                        @Override
+                        public long availableMemoryBytes() {
+                            return memory;
+                        }
+                    },
+                    (host, port) -> !busyPorts.contains(port),
+                    dir -> dataDir,
+                    true);
+            return new Checks(OPTIONS, PACKAGES, probes).run();
+        }
+    }
+
+    private static Finding about(List<Finding> findings, String topic) {
+        return findings.stream()
+                .filter(f -> f.topic().equals(topic))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no finding about " + topic + " in " + findings));
+    }
+
+    @Test
+    void aHealthyHostHasNoWarningOrFailure() {
+        assertThat(Host.healthy().findings())
+                .allSatisfy(f -> assertThat(f.severity()).isEqualTo(Severity.OK));
+    }
+
+    @Test
+    void aMissingCommandFailsNamingItsPackageAndTheInstallCommand() {
+        Host host = Host.healthy();
+        List<Finding> findings = new Host(
+                        command -> !command.equals("nft"),
+                        host.kvm(),
+                        host.feature(),
+                        host.cgroup(),
+                        host.disk(),
+                        host.memory(),
+                        host.busyPorts(),
+                        host.dataDir())
+                .findings();
+
+        Finding finding = about(findings, "package nftables");
+        assertThat(finding.severity()).isEqualTo(Severity.FAIL);
+        assertThat(finding.meaning()).contains("nft not on the PATH").contains("each sandbox's rules");
+        assertThat(finding.fix()).contains("apt-get install -y --no-install-recommends nftables");
+    }
+
+    @Test
+    void kvmThatHangsAGuestIsAWarningThatSaysWhatTcgCosts() {
+        Host host = Host.healthy();
+        Finding kvm = about(
+                new Host(
+                                host.commands(),
+                                new KvmResult(KvmState.UNUSABLE, ""),
+                                host.feature(),
+                                host.cgroup(),
+                                host.disk(),
+                                host.memory(),
+                                host.busyPorts(),
+                                host.dataDir())
+                        .findings(),
+                "kvm");
+
+        assertThat(kvm.severity()).isEqualTo(Severity.WARN);
+        assertThat(kvm.meaning())
+                .contains("present but cannot run an ordinary guest")
+                .contains("software emulation")
+                .contains("not a hardware isolation boundary");
+    }
+
+    @Test
+    void absentKvmIsAWarningAndUsableKvmIsFine() {
+        Host host = Host.healthy();
+        Finding absent = about(
+                new Host(
+                                host.commands(),
+                                new KvmResult(KvmState.ABSENT, ""),
+                                host.feature(),
+                                host.cgroup(),
+                                host.disk(),
+                                host.memory(),
+                                host.busyPorts(),
+                                host.dataDir())
+                        .findings(),
+                "kvm");
+
+        assertThat(absent.severity()).isEqualTo(Severity.WARN);
+        assertThat(absent.meaning()).startsWith("/dev/kvm is absent").contains("TCG");
+        assertThat(about(host.findings(), "kvm").meaning()).contains("run under KVM");
+    }
+
+    @Test
+    void aKernelWithoutTunOrNftablesFailsButWithoutUserfaultfdOnlyWarns() {
+        Host host = Host.healthy();
+        List<Finding> findings = new Host(
+                        host.commands(),
+                        host.kvm(),
+                        Optional.of(false),
+                        Optional.empty(),
+                        host.disk(),
+                        host.memory(),
+                        host.busyPorts(),
+                        host.dataDir())
+                .findings();
+
+        assertThat(about(findings, "tun").severity()).isEqualTo(Severity.FAIL);
+        assertThat(about(findings, "tun").fix()).contains("CONFIG_TUN");
+        assertThat(about(findings, "nftables").severity()).isEqualTo(Severity.FAIL);
+        assertThat(about(findings, "userfaultfd").severity()).isEqualTo(Severity.WARN);
+        assertThat(about(findings, "cgroup v2").severity()).isEqualTo(Severity.WARN);
+    }
+
+    @Test
+    void cgroupV2WithoutItsControllersNamesTheMissingOnes() {
+        Host host = Host.healthy();
+        Finding cgroup = about(
+                new Host(
+                                host.commands(),
+                                host.kvm(),
+                                host.feature(),
+                                Optional.of(new CgroupV2(Path.of("/sys/fs/cgroup/unified"), Set.of("pids"))),
+                                host.disk(),
+                                host.memory(),
+                                host.busyPorts(),
+                                host.dataDir())
+                        .findings(),
+                "cgroup v2");
+
+        assertThat(cgroup.severity()).isEqualTo(Severity.WARN);
+        assertThat(cgroup.meaning()).contains("without the cpu, io, memory controllers");
+    }
+
+    @Test
+    void aBusyPortOrAFullDiskFails() {
+        Host host = Host.healthy();
+        List<Finding> findings = new Host(
+                        host.commands(),
+                        host.kvm(),
+                        host.feature(),
+                        host.cgroup(),
+                        Checks.GIB,
+                        host.memory(),
+                        Set.of(8081),
+                        host.dataDir())
+                .findings();
+
+        assertThat(about(findings, "port 8080").severity()).isEqualTo(Severity.OK);
+        assertThat(about(findings, "port 8081").severity()).isEqualTo(Severity.FAIL);
+        assertThat(about(findings, "port 8081").fix()).contains("--proxy-port M");
+        assertThat(about(findings, "disk").severity()).isEqualTo(Severity.FAIL);
+        assertThat(about(findings, "disk").meaning()).contains("1.0 GiB free for /srv/wrenn");
+    }
+
+    @Test
+    void aDataDirectoryOthersCanWriteOrThatRootDoesNotOwnFails() {
+        Host host = Host.healthy();
+        Finding writable = about(
+                new Host(
+                                host.commands(),
+                                host.kvm(),
+                                host.feature(),
+                                host.cgroup(),
+                                host.disk(),
+                                host.memory(),
+                                host.busyPorts(),
+                                Optional.of(new Ownership(true, 0, PosixFilePermissions.fromString("rwxrwxrwx"))))
+                        .findings(),
+                "data directory");
+        Finding foreign = about(
+                new Host(
+                                host.commands(),
+                                host.kvm(),
+                                host.feature(),
+                                host.cgroup(),
+                                host.disk(),
+                                host.memory(),
+                                host.busyPorts(),
+                                Optional.of(new Ownership(true, 1000, PosixFilePermissions.fromString("rwx------"))))
+                        .findings(),
+                "data directory");
+
+        assertThat(writable.severity()).isEqualTo(Severity.FAIL);
+        assertThat(writable.fix()).isEqualTo("chmod 700 /srv/wrenn");
+        assertThat(foreign.severity()).isEqualTo(Severity.FAIL);
+        assertThat(foreign.meaning()).contains("owned by uid 1000");
+    }
+
+    @Test
+    void theReportEndsWithTheVerdict() {
+        List<Finding> findings = List.of(Finding.ok("a", "fine"), Finding.fail("b", "broken", "mend it"));
+
+        String report = Doctor.report(OPTIONS, findings, "wrenn doctor");
+
+        assertThat(report)
+                .contains("  FAIL  b: broken\n        do: mend it")
+                .endsWith("1 failed, 0 warnings: Wrenn cannot run here until the failed checks are fixed");
+    }
+}
