@@ -3,7 +3,6 @@ package dev.wrenn.control.sandboxes;
 import dev.wrenn.control.db.Sandbox;
 import dev.wrenn.control.db.SandboxRepository;
 import dev.wrenn.control.db.SandboxStatus;
-import dev.wrenn.control.db.Template;
 import dev.wrenn.control.db.TemplateRepository;
 import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.error.ErrorCode;
@@ -32,14 +31,14 @@ public final class SandboxService {
     private static final Logger LOG = LoggerFactory.getLogger(SandboxService.class);
 
     private final SandboxRepository sandboxes;
-    private final TemplateRepository templates;
+    private final TemplateAccess templateAccess;
     private final HostAgentClient hostAgent;
     private final Clock clock;
 
     public SandboxService(
             SandboxRepository sandboxes, TemplateRepository templates, HostAgentClient hostAgent, Clock clock) {
         this.sandboxes = sandboxes;
-        this.templates = templates;
+        this.templateAccess = new TemplateAccess(templates);
         this.hostAgent = hostAgent;
         this.clock = clock;
     }
@@ -54,10 +53,10 @@ public final class SandboxService {
      * before this returns (they are not stored: they may hold secrets).
      */
     public Sandbox create(String teamId, SandboxSpec requested, Map<String, String> envVars) {
-        Template own = templates.find(teamId, requested.template()).orElse(null);
-        // A team's snapshot was frozen with its sizes; its files are stored on the host under the template's id.
-        SandboxSpec spec = own == null ? requested : requested.withSizes(own.vcpus(), own.memoryMb());
-        String agentTemplate = own == null ? spec.template() : own.id();
+        // A snapshot was frozen with its sizes; its files are stored on the host under the template's id.
+        TemplateAccess.BootSource source = templateAccess.resolve(teamId, requested.template());
+        SandboxSpec spec = requested.withSizes(source.vcpus(), source.memoryMb());
+        String agentTemplate = source.agentName();
         Instant now = now();
         Sandbox pending = new Sandbox(
                 Ids.sandbox(),

@@ -97,17 +97,41 @@ public final class SnapshotService {
      *     from it still exist (their disks build on its files)
      */
     public void delete(String teamId, String name) {
-        Template template = templates
-                .find(teamId, SandboxSpec.requireSafeName(name))
-                .orElseThrow(() -> ApiException.notFound("template " + name + " not found"));
+        Template template = requireOwn(teamId, name);
         hostAgent.deleteSnapshot(template.id());
-        templates.delete(teamId, name);
+        templates.delete(teamId, template.name());
+    }
+
+    /**
+     * Shares the team's template with every team (they boot it by its id), or stops sharing it.
+     *
+     * @throws ApiException 404 if the team has no template of that name or id
+     */
+    public Template setPublic(String teamId, String nameOrId, boolean value) {
+        Template template = requireOwn(teamId, nameOrId);
+        templates.setPublic(teamId, template.name(), value);
+        return template.withPublic(value);
+    }
+
+    /**
+     * The team's own template by name or id; 404 otherwise, also for another team's (public or not): only the owner
+     * changes or deletes a template.
+     */
+    public Template requireOwn(String teamId, String nameOrId) {
+        SandboxSpec.requireSafeName(nameOrId);
+        return templates
+                .find(teamId, nameOrId)
+                .or(() -> templates.findById(nameOrId).filter(t -> teamId.equals(t.teamId())))
+                .orElseThrow(() -> ApiException.notFound("template " + nameOrId + " not found"));
     }
 
     private static String checkedName(String name) {
         SandboxSpec.requireSafeName(name);
         if (name.equals(SandboxSpec.DEFAULT_TEMPLATE)) {
             throw ApiException.invalid("template name '" + name + "' is reserved for the built-in base image");
+        }
+        if (Ids.isTemplateId(name)) {
+            throw ApiException.invalid("template names may not start with 'tpl-': that is the form of template ids");
         }
         return name;
     }
