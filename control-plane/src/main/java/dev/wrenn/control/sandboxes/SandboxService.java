@@ -8,6 +8,7 @@ import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.error.ErrorCode;
 import dev.wrenn.control.hosts.HostAgentClient;
 import dev.wrenn.control.ids.Ids;
+import dev.wrenn.control.quota.QuotaService;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxResponse;
 import dev.wrenn.protocol.hostagent.v1.ResumeSandboxResponse;
@@ -34,9 +35,21 @@ public final class SandboxService {
     private final TemplateAccess templateAccess;
     private final HostAgentClient hostAgent;
     private final Clock clock;
+    /** Null where no user request arrives (the E2B timeout scheduler's and the proxy's wiring). */
+    private final QuotaService quotas;
 
     public SandboxService(
             SandboxRepository sandboxes, TemplateRepository templates, HostAgentClient hostAgent, Clock clock) {
+        this(sandboxes, templates, hostAgent, clock, null);
+    }
+
+    public SandboxService(
+            SandboxRepository sandboxes,
+            TemplateRepository templates,
+            HostAgentClient hostAgent,
+            Clock clock,
+            QuotaService quotas) {
+        this.quotas = quotas;
         this.sandboxes = sandboxes;
         this.templateAccess = new TemplateAccess(templates);
         this.hostAgent = hostAgent;
@@ -57,6 +70,9 @@ public final class SandboxService {
         TemplateAccess.BootSource source = templateAccess.resolve(teamId, requested.template());
         SandboxSpec spec = requested.withSizes(source.vcpus(), source.memoryMb());
         String agentTemplate = source.agentName();
+        if (quotas != null) {
+            quotas.checkRun(teamId, spec.vcpus(), spec.memoryMb());
+        }
         Instant now = now();
         Sandbox pending = new Sandbox(
                 Ids.sandbox(),
@@ -126,6 +142,9 @@ public final class SandboxService {
      */
     public Sandbox pause(String teamId, String id) {
         Sandbox running = requireRunning(teamId, id);
+        if (quotas != null) {
+            quotas.checkPause(teamId);
+        }
         try {
             hostAgent.pauseSandbox(id);
         } catch (ApiException e) {
@@ -145,6 +164,9 @@ public final class SandboxService {
      */
     public Sandbox resume(String teamId, String id) {
         Sandbox paused = requirePaused(teamId, id);
+        if (quotas != null) {
+            quotas.checkRun(teamId, paused.vcpus(), paused.memoryMb());
+        }
         ResumeSandboxResponse resumed = hostAgent.resumeSandbox(id, paused.timeoutSec());
         Sandbox running = paused.running(resumed.getHostIp(), now());
         if (!sandboxes.updateIfStatus(running, SandboxStatus.PAUSED)) {

@@ -9,6 +9,7 @@ import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.error.ErrorCode;
 import dev.wrenn.control.hosts.HostAgentClient;
 import dev.wrenn.control.ids.Ids;
+import dev.wrenn.control.quota.QuotaService;
 import dev.wrenn.control.sandboxes.SandboxService;
 import dev.wrenn.control.sandboxes.SandboxSpec;
 import dev.wrenn.protocol.hostagent.v1.CreateSnapshotResponse;
@@ -33,8 +34,21 @@ public final class SnapshotService {
     private final HostAgentClient hostAgent;
     private final Clock clock;
 
+    /** Null where no user request arrives. */
+    private final QuotaService quotas;
+
     public SnapshotService(
             TemplateRepository templates, SandboxService sandboxes, HostAgentClient hostAgent, Clock clock) {
+        this(templates, sandboxes, hostAgent, clock, null);
+    }
+
+    public SnapshotService(
+            TemplateRepository templates,
+            SandboxService sandboxes,
+            HostAgentClient hostAgent,
+            Clock clock,
+            QuotaService quotas) {
+        this.quotas = quotas;
         this.templates = templates;
         this.sandboxes = sandboxes;
         this.hostAgent = hostAgent;
@@ -51,6 +65,9 @@ public final class SnapshotService {
     public Template create(String teamId, String sandboxId, String name, boolean overwrite) {
         String templateName = name == null ? Ids.templateName() : checkedName(name);
         Sandbox sandbox = requireSnapshottable(teamId, sandboxId);
+        if (quotas != null) {
+            quotas.checkTemplate(teamId);
+        }
         templates.find(teamId, templateName).ifPresent(existing -> replaceOrRefuse(existing, overwrite));
         String id = Ids.template();
         CreateSnapshotResponse made = hostAgent.createSnapshot(sandbox.id(), id);
