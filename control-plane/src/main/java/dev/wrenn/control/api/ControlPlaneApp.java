@@ -14,6 +14,9 @@ import dev.wrenn.control.exec.ExecRoutes;
 import dev.wrenn.control.exec.ExecStreamSocket;
 import dev.wrenn.control.files.FileRoutes;
 import dev.wrenn.control.hosts.HostAgentClient;
+import dev.wrenn.control.quota.Quota;
+import dev.wrenn.control.quota.QuotaRoutes;
+import dev.wrenn.control.quota.QuotaService;
 import dev.wrenn.control.sandboxes.SandboxRoutes;
 import dev.wrenn.control.sandboxes.SandboxService;
 import dev.wrenn.control.service.AccountService;
@@ -85,15 +88,18 @@ public final class ControlPlaneApp {
             HostAgentClient hostAgent,
             SandboxService sandboxes,
             SnapshotService snapshots,
-            E2bCompat e2b) {
+            E2bCompat e2b,
+            QuotaRoutes quotaRoutes) {
         static Components wire(Config config, Database database, HostAgentClient hostAgent, Clock clock) {
             JwtService tokens = new JwtService(config.jwtSecret(), clock);
             ApiKeyService apiKeys = new ApiKeyService(new ApiKeyRepository(database), clock);
             AccountService accounts = new AccountService(
                     new AccountRepository(database), new PasswordHasher(config.bcryptCost()), tokens, clock);
             TemplateRepository templates = new TemplateRepository(database);
-            SandboxService sandboxes = new SandboxService(new SandboxRepository(database), templates, hostAgent, clock);
-            SnapshotService snapshots = new SnapshotService(templates, sandboxes, hostAgent, clock);
+            QuotaService quotas = new QuotaService(database, Quota.fromEnv(System.getenv()), clock);
+            SandboxService sandboxes =
+                    new SandboxService(new SandboxRepository(database), templates, hostAgent, clock, quotas);
+            SnapshotService snapshots = new SnapshotService(templates, sandboxes, hostAgent, clock, quotas);
             return new Components(
                     accounts,
                     apiKeys,
@@ -101,7 +107,8 @@ public final class ControlPlaneApp {
                     hostAgent,
                     sandboxes,
                     snapshots,
-                    E2bCompat.wire(database, sandboxes, hostAgent, clock));
+                    E2bCompat.wire(database, sandboxes, snapshots, hostAgent, clock),
+                    new QuotaRoutes(quotas, new AccountRepository(database), new Authenticator(tokens, apiKeys)));
         }
 
         /** Sandboxes, exec (request and WebSocket), files and snapshots. */
@@ -112,6 +119,7 @@ public final class ControlPlaneApp {
             new FileRoutes(sandboxes, hostAgent, auth, config.maxUploadBytes()).register(routes);
             new SnapshotRoutes(snapshots, auth).register(routes);
             e2b.registerRoutes(routes, auth);
+            quotaRoutes.register(routes);
         }
     }
 }

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.wrenn.control.error.ApiException;
+import dev.wrenn.control.error.ErrorCode;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.stream.Collectors;
@@ -61,7 +62,7 @@ public final class JsonBodies {
     }
 
     private static <T> T parse(Context ctx, Class<T> type) {
-        byte[] body = ctx.bodyAsBytes();
+        byte[] body = boundedBody(ctx);
         if (isBlank(body)) {
             return null;
         }
@@ -73,6 +74,21 @@ public final class JsonBodies {
         } catch (IOException e) {
             throw ApiException.invalid("reading the request body failed: " + e.getMessage());
         }
+    }
+
+    /**
+     * The body, refused with 413 before a byte is read when its declared length is over the limit; a body without a
+     * length is read only up to the limit by the server ({@code http.maxRequestSize}), then refused.
+     */
+    public static byte[] boundedBody(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > ControlPlaneApp.MAX_JSON_BODY_BYTES) {
+            throw new ApiException(
+                    ErrorCode.TOO_LARGE,
+                    "the request body is " + declared + " bytes; JSON bodies may be at most "
+                            + ControlPlaneApp.MAX_JSON_BODY_BYTES + " bytes");
+        }
+        return ctx.bodyAsBytes();
     }
 
     private static boolean isBlank(byte[] body) {

@@ -22,8 +22,8 @@ public final class TemplateRepository {
         try {
             database.jdbi()
                     .useHandle(h -> h.createUpdate("INSERT INTO templates (id, team_id, name, type, vcpus,"
-                                    + " memory_mb, size_bytes, created_at) VALUES (:id, :team, :name, :type, :vcpus, :memory,"
-                                    + " :size, :at)")
+                                    + " memory_mb, size_bytes, created_at, is_public) VALUES (:id, :team, :name, :type,"
+                                    + " :vcpus, :memory, :size, :at, :public)")
                             .bind("id", template.id())
                             .bind("team", template.teamId())
                             .bind("name", template.name())
@@ -32,6 +32,7 @@ public final class TemplateRepository {
                             .bind("memory", template.memoryMb())
                             .bind("size", template.sizeBytes())
                             .bind("at", SqlTime.toMillis(template.createdAt()))
+                            .bind("public", template.isPublic())
                             .execute());
         } catch (RuntimeException e) {
             if (database.dialect().isUniqueViolation(e)) {
@@ -48,6 +49,36 @@ public final class TemplateRepository {
                         .bind("name", name)
                         .map(TemplateRepository::template)
                         .findOne());
+    }
+
+    /** A template by its id, whoever owns it: callers decide who may use it ({@code TemplateAccess}). */
+    public Optional<Template> findById(String id) {
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT * FROM templates WHERE id = :id")
+                        .bind("id", id)
+                        .map(TemplateRepository::template)
+                        .findOne());
+    }
+
+    /** A global base image (no owning team) by name. */
+    public Optional<Template> findGlobal(String name) {
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT * FROM templates WHERE team_id IS NULL AND name = :name")
+                        .bind("name", name)
+                        .map(TemplateRepository::template)
+                        .findOne());
+    }
+
+    /** Shares the team's template with every team, or stops sharing it; false if the team has no such template. */
+    public boolean setPublic(String teamId, String name, boolean value) {
+        return database.jdbi()
+                        .withHandle(h -> h.createUpdate(
+                                        "UPDATE templates SET is_public = :public WHERE team_id = :team AND name = :name")
+                                .bind("public", value)
+                                .bind("team", teamId)
+                                .bind("name", name)
+                                .execute())
+                > 0;
     }
 
     /** The team's templates, optionally of one type, newest first. */
@@ -81,7 +112,8 @@ public final class TemplateRepository {
                 nullableInt(rs, "vcpus"),
                 nullableInt(rs, "memory_mb"),
                 rs.getLong("size_bytes"),
-                SqlTime.instant(rs, "created_at"));
+                SqlTime.instant(rs, "created_at"),
+                rs.getBoolean("is_public"));
     }
 
     private static Integer nullableInt(ResultSet rs, String column) throws SQLException {

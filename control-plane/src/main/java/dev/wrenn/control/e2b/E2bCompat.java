@@ -21,13 +21,24 @@ public record E2bCompat(
         Clock clock) {
 
     public static E2bCompat wire(Database database, SandboxService core, HostAgentClient hostAgent, Clock clock) {
+        return wire(
+                database,
+                core,
+                new SnapshotService(new TemplateRepository(database), core, hostAgent, clock),
+                hostAgent,
+                clock);
+    }
+
+    /** With the snapshot service the /v1 routes use (its quota checks included). */
+    public static E2bCompat wire(
+            Database database, SandboxService core, SnapshotService snapshots, HostAgentClient hostAgent, Clock clock) {
         SandboxRepository rows = new SandboxRepository(database);
         LifecycleRepository lifecycles = new LifecycleRepository(database);
         GuestTokens tokens = new GuestTokens(hostAgent);
         return new E2bCompat(
                 new E2bSandboxes(core, rows, lifecycles, hostAgent, tokens, clock),
                 core,
-                new SnapshotService(new TemplateRepository(database), core, hostAgent, clock),
+                snapshots,
                 rows,
                 lifecycles,
                 tokens,

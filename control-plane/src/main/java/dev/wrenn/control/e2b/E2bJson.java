@@ -43,7 +43,7 @@ final class E2bJson {
 
     /** The body as a JSON object; an empty body is an empty object, anything but an object is a 400. */
     static JsonNode body(Context ctx) {
-        byte[] bytes = ctx.bodyAsBytes();
+        byte[] bytes = dev.wrenn.control.api.JsonBodies.boundedBody(ctx);
         if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
             return MAPPER.createObjectNode();
         }

@@ -53,6 +53,8 @@ public final class E2bRoutes {
         routes.post("/sandboxes/{id}/snapshots", handle(snapshots::create));
         routes.get("/snapshots", handle(snapshots::list));
         routes.delete("/templates/{id}", handle(snapshots::delete));
+        routes.patch("/templates/{id}", handle((ctx, caller) -> snapshots.update(ctx, caller, false)));
+        routes.patch("/v2/templates/{id}", handle((ctx, caller) -> snapshots.update(ctx, caller, true)));
         routes.get("/templates/aliases/{alias}", handle(snapshots::alias));
     }
 

@@ -1,5 +1,6 @@
 package dev.wrenn.control.e2b;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.wrenn.control.api.Principal;
 import dev.wrenn.control.db.Sandbox;
 import dev.wrenn.control.db.SandboxStatus;
@@ -37,7 +38,8 @@ final class E2bSnapshotRoutes {
         }
     }
 
-    record AliasView(String templateID, boolean isPublic) {}
+    record AliasView(
+            String templateID, @JsonProperty("public") boolean isPublic) {}
 
     void create(Context ctx, Principal caller) {
         String id = ctx.pathParam("id");
@@ -112,12 +114,30 @@ final class E2bSnapshotRoutes {
     /** 200 for the built-in base or one of the team's templates, 404 otherwise (the SDK's {@code Template.exists}). */
     void alias(Context ctx, Principal caller) {
         String alias = ctx.pathParam("alias");
-        boolean exists = alias.equals(SandboxSpec.DEFAULT_TEMPLATE)
-                || snapshots.list(caller.teamId()).stream()
-                        .anyMatch(t -> t.name().equals(alias));
-        if (!exists) {
-            throw ApiException.notFound("template " + alias + " not found");
+        if (alias.equals(SandboxSpec.DEFAULT_TEMPLATE)) {
+            E2bJson.write(ctx, 200, new AliasView(alias, true));
+            return;
         }
-        E2bJson.write(ctx, 200, new AliasView(alias, alias.equals(SandboxSpec.DEFAULT_TEMPLATE)));
+        Template own = snapshots.list(caller.teamId()).stream()
+                .filter(t -> t.name().equals(alias))
+                .findFirst()
+                .orElseThrow(() -> ApiException.notFound("template " + alias + " not found"));
+        E2bJson.write(ctx, 200, new AliasView(alias, own.isPublic()));
+    }
+
+    /**
+     * E2B's {@code PATCH /templates/{templateID}} and {@code /v2/...}: {@code {"public":bool}} shares the team's
+     * template with every team, which then boots it by its Wrenn id ({@code tpl-…}); another team's template is 404.
+     */
+    void update(Context ctx, Principal caller, boolean v2) {
+        Boolean value = E2bJson.optionalBoolean(E2bJson.body(ctx), "public");
+        Template template = value == null
+                ? snapshots.requireOwn(caller.teamId(), ctx.pathParam("id"))
+                : snapshots.setPublic(caller.teamId(), ctx.pathParam("id"), value);
+        if (v2) {
+            E2bJson.write(ctx, 200, Map.of("names", List.of(template.name(), template.id())));
+        } else {
+            ctx.status(200);
+        }
     }
 }

@@ -14,6 +14,8 @@ public enum ErrorCode {
     ALREADY_EXISTS(409),
     EMAIL_TAKEN(409),
     TOO_LARGE(413),
+    /** A team limit an administrator set (or the default); E2B answers 429 for its concurrent-sandbox limit. */
+    QUOTA_EXCEEDED(429),
     INTERNAL_ERROR(500),
     AGENT_ERROR(502);
 

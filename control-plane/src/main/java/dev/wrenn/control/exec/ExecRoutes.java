@@ -1,5 +1,6 @@
 package dev.wrenn.control.exec;
 
+import com.google.protobuf.ByteString;
 import dev.wrenn.control.api.Authenticator;
 import dev.wrenn.control.api.JsonBodies;
 import dev.wrenn.control.api.Principal;
@@ -18,6 +19,11 @@ import java.util.List;
 public final class ExecRoutes {
     /** Longer commands belong on the exec stream, which has no limit. */
     static final int MAX_TIMEOUT_SEC = 3600;
+    /**
+     * Output kept per stream: a command that prints without end fills memory here (and the answer) no further; the
+     * answer says {@code truncated}. The whole output belongs on the exec stream, which holds nothing.
+     */
+    static final int MAX_OUTPUT_BYTES = 1024 * 1024;
 
     private final SandboxService sandboxes;
     private final HostAgentClient hostAgent;
@@ -46,8 +52,9 @@ public final class ExecRoutes {
                 .build());
         long durationMs = (System.nanoTime() - started) / 1_000_000;
         sandboxes.touch(sandbox);
-        ExecOutput output = ExecOutput.of(
-                result.getStdout().toByteArray(), result.getStderr().toByteArray());
+        boolean truncated = result.getStdout().size() > MAX_OUTPUT_BYTES
+                || result.getStderr().size() > MAX_OUTPUT_BYTES;
+        ExecOutput output = ExecOutput.of(capped(result.getStdout()), capped(result.getStderr()));
         ctx.json(new ExecResult(
                 sandbox.id(),
                 command.cmd(),
@@ -55,7 +62,20 @@ public final class ExecRoutes {
                 output.stderr(),
                 result.getExitCode(),
                 durationMs,
-                output.encoding()));
+                output.encoding(),
+                truncated ? Boolean.TRUE : null));
+    }
+
+    /** At most {@link #MAX_OUTPUT_BYTES}, cut before a UTF-8 continuation byte so that text stays text. */
+    static byte[] capped(ByteString bytes) {
+        if (bytes.size() <= MAX_OUTPUT_BYTES) {
+            return bytes.toByteArray();
+        }
+        int cut = MAX_OUTPUT_BYTES;
+        while (cut > MAX_OUTPUT_BYTES - 3 && (bytes.byteAt(cut) & 0xC0) == 0x80) {
+            cut--;
+        }
+        return bytes.substring(0, cut).toByteArray();
     }
 
     record Command(String cmd, List<String> args, Integer timeoutSec) {
@@ -82,5 +102,6 @@ public final class ExecRoutes {
             String stderr,
             int exitCode,
             long durationMs,
-            String encoding) {}
+            String encoding,
+            Boolean truncated) {}
 }

@@ -4,12 +4,12 @@ import dev.wrenn.control.db.Sandbox;
 import dev.wrenn.control.db.SandboxOperation;
 import dev.wrenn.control.db.SandboxRepository;
 import dev.wrenn.control.db.SandboxStatus;
-import dev.wrenn.control.db.Template;
 import dev.wrenn.control.db.TemplateRepository;
 import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.error.ErrorCode;
 import dev.wrenn.control.hosts.HostAgentClient;
 import dev.wrenn.control.ids.Ids;
+import dev.wrenn.control.quota.QuotaService;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxResponse;
 import dev.wrenn.protocol.hostagent.v1.ResumeSandboxResponse;
@@ -35,14 +35,26 @@ public final class SandboxService {
     private static final Logger LOG = LoggerFactory.getLogger(SandboxService.class);
 
     private final SandboxRepository sandboxes;
-    private final TemplateRepository templates;
+    private final TemplateAccess templateAccess;
     private final HostAgentClient hostAgent;
     private final Clock clock;
+    /** Null where no user request arrives (the E2B timeout scheduler's and the proxy's wiring). */
+    private final QuotaService quotas;
 
     public SandboxService(
             SandboxRepository sandboxes, TemplateRepository templates, HostAgentClient hostAgent, Clock clock) {
+        this(sandboxes, templates, hostAgent, clock, null);
+    }
+
+    public SandboxService(
+            SandboxRepository sandboxes,
+            TemplateRepository templates,
+            HostAgentClient hostAgent,
+            Clock clock,
+            QuotaService quotas) {
+        this.quotas = quotas;
         this.sandboxes = sandboxes;
-        this.templates = templates;
+        this.templateAccess = new TemplateAccess(templates);
         this.hostAgent = hostAgent;
         this.clock = clock;
     }
@@ -79,10 +91,13 @@ public final class SandboxService {
             SandboxSpec requested,
             Map<String, String> envVars,
             BiConsumer<Handle, Sandbox> alongside) {
-        Template own = templates.find(teamId, requested.template()).orElse(null);
-        // A team's snapshot was frozen with its sizes; its files are stored on the host under the template's id.
-        SandboxSpec spec = own == null ? requested : requested.withSizes(own.vcpus(), own.memoryMb());
-        String agentTemplate = own == null ? spec.template() : own.id();
+        // A snapshot was frozen with its sizes; its files are stored on the host under the template's id.
+        TemplateAccess.BootSource source = templateAccess.resolve(teamId, requested.template());
+        SandboxSpec spec = requested.withSizes(source.vcpus(), source.memoryMb());
+        String agentTemplate = source.agentName();
+        if (quotas != null) {
+            quotas.checkRun(teamId, spec.vcpus(), spec.memoryMb());
+        }
         Instant now = now();
         Sandbox pending = new Sandbox(
                 id,
@@ -140,6 +155,9 @@ public final class SandboxService {
      */
     public Sandbox pause(String teamId, String id) {
         Sandbox running = require(teamId, id, SandboxOperation.PAUSE);
+        if (quotas != null) {
+            quotas.checkPause(teamId);
+        }
         try {
             hostAgent.pauseSandbox(id);
         } catch (ApiException e) {
@@ -159,6 +177,9 @@ public final class SandboxService {
      */
     public Sandbox resume(String teamId, String id) {
         Sandbox paused = require(teamId, id, SandboxOperation.RESUME);
+        if (quotas != null) {
+            quotas.checkRun(teamId, paused.vcpus(), paused.memoryMb());
+        }
         // A resume the host finishes after this call gave up leaves the row paused over a running VM: the
         // reconciler adopts it once the call is no longer in flight.
         try (InFlight.Call call = InFlight.begin(id)) {

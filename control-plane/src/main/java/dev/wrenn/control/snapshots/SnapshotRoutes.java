@@ -1,5 +1,6 @@
 package dev.wrenn.control.snapshots;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.wrenn.control.api.Authenticator;
 import dev.wrenn.control.api.JsonBodies;
 import dev.wrenn.control.api.Principal;
@@ -8,7 +9,10 @@ import dev.wrenn.control.error.ApiException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
-/** {@code POST|GET /v1/snapshots} and {@code DELETE /v1/snapshots/{name}}, always within the caller's team. */
+/**
+ * {@code POST|GET /v1/snapshots}, {@code PATCH|DELETE /v1/snapshots/{name}} (name or id), always within the caller's
+ * team; {@code PATCH} with {@code {"public":true}} lets every team boot the template by its id.
+ */
 public final class SnapshotRoutes {
     private final SnapshotService snapshots;
     private final Authenticator auth;
@@ -22,6 +26,15 @@ public final class SnapshotRoutes {
         routes.post("/v1/snapshots", auth.apiKeyOrJwt(this::create));
         routes.get("/v1/snapshots", auth.apiKeyOrJwt(this::list));
         routes.delete("/v1/snapshots/{name}", auth.apiKeyOrJwt(this::delete));
+        routes.patch("/v1/snapshots/{name}", auth.apiKeyOrJwt(this::update));
+    }
+
+    private void update(Context ctx, Principal caller) {
+        UpdateRequest body = JsonBodies.read(ctx, UpdateRequest.class);
+        if (body.isPublic() == null) {
+            throw ApiException.invalid("field 'public' (true or false) is required");
+        }
+        ctx.json(TemplateView.of(snapshots.setPublic(caller.teamId(), ctx.pathParam("name"), body.isPublic())));
     }
 
     private void create(Context ctx, Principal caller) {
@@ -65,4 +78,6 @@ public final class SnapshotRoutes {
     }
 
     record CreateRequest(String sandboxId, String name) {}
+
+    record UpdateRequest(@JsonProperty("public") Boolean isPublic) {}
 }

@@ -10,6 +10,7 @@ import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.error.ErrorCode;
 import dev.wrenn.control.hosts.HostAgentClient;
 import dev.wrenn.control.ids.Ids;
+import dev.wrenn.control.quota.QuotaService;
 import dev.wrenn.control.sandboxes.SandboxService;
 import dev.wrenn.control.sandboxes.SandboxSpec;
 import dev.wrenn.protocol.hostagent.v1.CreateSnapshotResponse;
@@ -34,8 +35,21 @@ public final class SnapshotService {
     private final HostAgentClient hostAgent;
     private final Clock clock;
 
+    /** Null where no user request arrives. */
+    private final QuotaService quotas;
+
     public SnapshotService(
             TemplateRepository templates, SandboxService sandboxes, HostAgentClient hostAgent, Clock clock) {
+        this(templates, sandboxes, hostAgent, clock, null);
+    }
+
+    public SnapshotService(
+            TemplateRepository templates,
+            SandboxService sandboxes,
+            HostAgentClient hostAgent,
+            Clock clock,
+            QuotaService quotas) {
+        this.quotas = quotas;
         this.templates = templates;
         this.sandboxes = sandboxes;
         this.hostAgent = hostAgent;
@@ -52,6 +66,9 @@ public final class SnapshotService {
     public Template create(String teamId, String sandboxId, String name, boolean overwrite) {
         String templateName = name == null ? Ids.templateName() : checkedName(name);
         Sandbox sandbox = requireSnapshottable(teamId, sandboxId);
+        if (quotas != null) {
+            quotas.checkTemplate(teamId);
+        }
         templates.find(teamId, templateName).ifPresent(existing -> replaceOrRefuse(existing, overwrite));
         String id = Ids.template();
         CreateSnapshotResponse made = hostAgent.createSnapshot(sandbox.id(), id);
@@ -98,17 +115,41 @@ public final class SnapshotService {
      *     from it still exist (their disks build on its files)
      */
     public void delete(String teamId, String name) {
-        Template template = templates
-                .find(teamId, SandboxSpec.requireSafeName(name))
-                .orElseThrow(() -> ApiException.notFound("template " + name + " not found"));
+        Template template = requireOwn(teamId, name);
         hostAgent.deleteSnapshot(template.id());
-        templates.delete(teamId, name);
+        templates.delete(teamId, template.name());
+    }
+
+    /**
+     * Shares the team's template with every team (they boot it by its id), or stops sharing it.
+     *
+     * @throws ApiException 404 if the team has no template of that name or id
+     */
+    public Template setPublic(String teamId, String nameOrId, boolean value) {
+        Template template = requireOwn(teamId, nameOrId);
+        templates.setPublic(teamId, template.name(), value);
+        return template.withPublic(value);
+    }
+
+    /**
+     * The team's own template by name or id; 404 otherwise, also for another team's (public or not): only the owner
+     * changes or deletes a template.
+     */
+    public Template requireOwn(String teamId, String nameOrId) {
+        SandboxSpec.requireSafeName(nameOrId);
+        return templates
+                .find(teamId, nameOrId)
+                .or(() -> templates.findById(nameOrId).filter(t -> teamId.equals(t.teamId())))
+                .orElseThrow(() -> ApiException.notFound("template " + nameOrId + " not found"));
     }
 
     private static String checkedName(String name) {
         SandboxSpec.requireSafeName(name);
         if (name.equals(SandboxSpec.DEFAULT_TEMPLATE)) {
             throw ApiException.invalid("template name '" + name + "' is reserved for the built-in base image");
+        }
+        if (Ids.isTemplateId(name)) {
+            throw ApiException.invalid("template names may not start with 'tpl-': that is the form of template ids");
         }
         return name;
     }

@@ -19,6 +19,7 @@ class ErrorCodeTest {
                 Map.entry("already_exists", 409),
                 Map.entry("email_taken", 409),
                 Map.entry("too_large", 413),
+                Map.entry("quota_exceeded", 429),
                 Map.entry("internal_error", 500),
                 Map.entry("agent_error", 502));
         for (ErrorCode code : ErrorCode.values()) {

@@ -32,10 +32,11 @@ class SnapshotApiTest {
             assertThat(template.get("memory_mb").asInt()).isEqualTo(1024);
             assertThat(template.get("size_bytes").asLong()).isEqualTo(2048);
             assertThat(template.get("created_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
-            assertThat(template.has("id")).isFalse();
+            assertThat(template.get("id").asText()).matches("tpl-[0-9a-f]{32}");
+            assertThat(template.get("public").asBoolean()).isFalse();
             assertThat(api.get(id).get("status").asText()).isEqualTo("paused");
             String agentName = onlySnapshotOnAgent(api);
-            assertThat(agentName).matches("tpl-[0-9a-f]{8}");
+            assertThat(agentName).isEqualTo(template.get("id").asText());
 
             JsonNode clone = api.createForAda("{\"template\":\"my-env\",\"vcpus\":4,\"memory_mb\":4096}");
 

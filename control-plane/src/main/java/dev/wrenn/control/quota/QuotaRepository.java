@@ -1,0 +1,77 @@
+package dev.wrenn.control.quota;
+
+import dev.wrenn.control.db.Database;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+
+/** The {@code team_quotas} rows and a team's usage, read from the sandbox and template rows. */
+final class QuotaRepository {
+    private final Database database;
+
+    QuotaRepository(Database database) {
+        this.database = database;
+    }
+
+    Optional<QuotaRequest> find(String teamId) {
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT * FROM team_quotas WHERE team_id = :team")
+                        .bind("team", teamId)
+                        .map((rs, ctx) -> new QuotaRequest(
+                                nullable(rs, "max_running"),
+                                nullable(rs, "max_vcpus"),
+                                nullable(rs, "max_memory_mb"),
+                                nullable(rs, "max_disk_mb"),
+                                nullable(rs, "max_paused"),
+                                nullable(rs, "max_templates")))
+                        .findOne());
+    }
+
+    private static Integer nullable(ResultSet rs, String column) throws SQLException {
+        int value = rs.getInt(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    void save(String teamId, QuotaRequest quota, Instant at) {
+        database.jdbi().useTransaction(h -> {
+            h.createUpdate("DELETE FROM team_quotas WHERE team_id = :team")
+                    .bind("team", teamId)
+                    .execute();
+            h.createUpdate("INSERT INTO team_quotas (team_id, max_running, max_vcpus, max_memory_mb, max_disk_mb,"
+                            + " max_paused, max_templates, updated_at) VALUES (:team, :running, :vcpus, :memory,"
+                            + " :disk, :paused, :templates, :at)")
+                    .bind("team", teamId)
+                    .bind("running", quota.running())
+                    .bind("vcpus", quota.vcpus())
+                    .bind("memory", quota.memoryMb())
+                    .bind("disk", quota.diskMb())
+                    .bind("paused", quota.paused())
+                    .bind("templates", quota.templates())
+                    .bind("at", at.toEpochMilli())
+                    .execute();
+        });
+    }
+
+    Usage usage(String teamId) {
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT"
+                                + " (SELECT COUNT(*) FROM sandboxes WHERE team_id = :team AND status IN ('pending', 'running')) AS running,"
+                                + " (SELECT COALESCE(SUM(vcpus), 0) FROM sandboxes WHERE team_id = :team"
+                                + "   AND status IN ('pending', 'running')) AS vcpus,"
+                                + " (SELECT COALESCE(SUM(memory_mb), 0) FROM sandboxes WHERE team_id = :team"
+                                + "   AND status IN ('pending', 'running')) AS memory,"
+                                + " (SELECT COALESCE(SUM(size_bytes), 0) FROM templates WHERE team_id = :team) AS disk,"
+                                + " (SELECT COUNT(*) FROM sandboxes WHERE team_id = :team AND status = 'paused') AS paused,"
+                                + " (SELECT COUNT(*) FROM templates WHERE team_id = :team) AS templates")
+                        .bind("team", teamId)
+                        .map((rs, ctx) -> new Usage(
+                                rs.getInt("running"),
+                                rs.getInt("vcpus"),
+                                rs.getInt("memory"),
+                                (int) Math.min(Integer.MAX_VALUE, rs.getLong("disk") / (1024 * 1024)),
+                                rs.getInt("paused"),
+                                rs.getInt("templates")))
+                        .one());
+    }
+}
