@@ -14,8 +14,10 @@ public enum ErrorCode {
     ALREADY_EXISTS(409),
     EMAIL_TAKEN(409),
     TOO_LARGE(413),
+    RATE_LIMITED(429),
     INTERNAL_ERROR(500),
-    AGENT_ERROR(502);
+    AGENT_ERROR(502),
+    BUSY(503);
 
     private final int httpStatus;
 
