@@ -1,8 +1,12 @@
 package dev.wrenn.control.api;
 
+import dev.wrenn.control.auth.RateLimiter;
+import dev.wrenn.control.error.ApiException;
+import dev.wrenn.control.error.ErrorCode;
 import dev.wrenn.control.service.AccountService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.time.Clock;
 import java.util.Locale;
 
 /**
@@ -13,10 +17,19 @@ import java.util.Locale;
 final class AuthRoutes {
     private final AccountService accounts;
     private final Authenticator auth;
+    /** Every login attempt from one address (an office behind NAT is one address): 60 at once, then one a second. */
+    private final RateLimiter loginsByAddress;
+    /** Failed logins of one account, whatever the address: 5 at once, then one every 30 s. */
+    private final RateLimiter failuresByAccount;
+    /** Signups from one address: 60 at once, then one every 30 s. */
+    private final RateLimiter signupsByAddress;
 
-    AuthRoutes(AccountService accounts, Authenticator auth) {
+    AuthRoutes(AccountService accounts, Authenticator auth, Clock clock) {
         this.accounts = accounts;
         this.auth = auth;
+        this.loginsByAddress = new RateLimiter("login attempts from this address", 60, 1_000, clock);
+        this.failuresByAccount = new RateLimiter("failed logins for this account", 5, 30_000, clock);
+        this.signupsByAddress = new RateLimiter("signups from this address", 60, 30_000, clock);
     }
 
     void register(RoutesConfig routes) {
@@ -36,13 +49,25 @@ final class AuthRoutes {
     record WhoAmI(String teamId, String userId, String email, String via) {}
 
     private void signup(Context ctx) {
+        signupsByAddress.acquire(ctx.req().getRemoteAddr());
         Credentials body = JsonBodies.read(ctx, Credentials.class);
         ctx.status(201).json(accounts.signup(body.email(), body.password()));
     }
 
     private void login(Context ctx) {
+        loginsByAddress.acquire(ctx.req().getRemoteAddr());
         Credentials body = JsonBodies.read(ctx, Credentials.class);
-        ctx.json(accounts.login(body.email(), body.password()));
+        String account = body.email() == null ? "" : body.email().strip().toLowerCase(Locale.ROOT);
+        // Checked before the password, so a locked account costs no bcrypt work and answers the same either way.
+        failuresByAccount.check(account);
+        try {
+            ctx.json(accounts.login(body.email(), body.password()));
+        } catch (ApiException e) {
+            if (e.code() == ErrorCode.UNAUTHORIZED) {
+                failuresByAccount.tryAcquireQuietly(account);
+            }
+            throw e;
+        }
     }
 
     record Credentials(String email, String password) {

@@ -4,9 +4,11 @@ import dev.wrenn.control.auth.ApiKeyFormat;
 import dev.wrenn.control.auth.JwtService;
 import dev.wrenn.control.auth.UserClaims;
 import dev.wrenn.control.error.ApiException;
+import dev.wrenn.control.error.ErrorCode;
 import dev.wrenn.control.service.ApiKeyService;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import java.util.function.Predicate;
 
 /**
  * Wraps route handlers in the two authentication rules: user token only ({@link #jwt}), or API key first and user
@@ -19,12 +21,32 @@ public final class Authenticator {
     static final String INVALID_API_KEY = "invalid API key";
     private static final String BEARER = "Bearer ";
 
+    static final String ADMIN_REQUIRED = "an administrator's token is required";
+
     private final JwtService tokens;
     private final ApiKeyService apiKeys;
+    private final Predicate<String> isAdmin;
 
     public Authenticator(JwtService tokens, ApiKeyService apiKeys) {
+        this(tokens, apiKeys, userId -> false);
+    }
+
+    /** @param isAdmin whether a user id belongs to an administrator of the installation */
+    public Authenticator(JwtService tokens, ApiKeyService apiKeys, Predicate<String> isAdmin) {
         this.tokens = tokens;
         this.apiKeys = apiKeys;
+        this.isAdmin = isAdmin;
+    }
+
+    /** For the installation's own routes (metrics): an administrator's user token; 401 without one, 403 otherwise. */
+    public Handler admin(AuthenticatedHandler handler) {
+        return ctx -> {
+            Principal caller = fromBearer(ctx, BEARER_REQUIRED);
+            if (!isAdmin.test(caller.userId())) {
+                throw new ApiException(ErrorCode.FORBIDDEN, ADMIN_REQUIRED);
+            }
+            handler.handle(ctx, caller);
+        };
     }
 
     /** For account management: a person must be behind the request. */

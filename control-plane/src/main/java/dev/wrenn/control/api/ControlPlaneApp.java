@@ -60,8 +60,8 @@ public final class ControlPlaneApp {
             ConsoleFeatures.register(javalin, components.auth(), components.sandboxes(), hostAgent);
             javalin.requestLogger.http(requestMetrics::record);
             ErrorResponses.register(javalin.routes);
-            new SystemRoutes(database, registry).register(javalin.routes);
-            new AuthRoutes(components.accounts(), components.auth()).register(javalin.routes);
+            new SystemRoutes(database, registry, components.auth()).register(javalin.routes);
+            new AuthRoutes(components.accounts(), components.auth(), clock).register(javalin.routes);
             new ApiKeyRoutes(components.apiKeys(), components.auth()).register(javalin.routes);
             components.registerSandboxRoutes(javalin.routes, config);
         });
@@ -103,7 +103,7 @@ public final class ControlPlaneApp {
             return new Components(
                     accounts,
                     apiKeys,
-                    new Authenticator(tokens, apiKeys),
+                    new Authenticator(tokens, apiKeys, accounts::isAdmin),
                     hostAgent,
                     sandboxes,
                     snapshots,

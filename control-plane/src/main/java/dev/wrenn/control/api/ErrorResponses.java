@@ -2,6 +2,7 @@ package dev.wrenn.control.api;
 
 import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.error.ErrorCode;
+import dev.wrenn.control.error.RetryLaterException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -28,6 +29,9 @@ final class ErrorResponses {
     private static void apiError(ApiException e, Context ctx) {
         if (e.code().httpStatus() >= 500) {
             LOG.error("{} {} failed: {}", ctx.method(), ctx.path(), e.getMessage(), e);
+        }
+        if (e instanceof RetryLaterException later) {
+            ctx.header("Retry-After", Long.toString(later.retryAfterSeconds()));
         }
         write(ctx, e.code(), e.getMessage());
     }

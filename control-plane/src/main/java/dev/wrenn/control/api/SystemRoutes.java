@@ -21,8 +21,11 @@ final class SystemRoutes {
     private final byte[] openApi;
     private final String docsPage;
 
-    SystemRoutes(Database database, PrometheusMeterRegistry registry) {
+    private final Authenticator auth;
+
+    SystemRoutes(Database database, PrometheusMeterRegistry registry, Authenticator auth) {
         this.database = database;
+        this.auth = auth;
         this.registry = registry;
         this.openApi = resource("/openapi.yaml");
         this.docsPage = new String(resource("/docs.html"), StandardCharsets.UTF_8).replace("{{assets}}", DOCS_ASSETS);
@@ -30,7 +33,8 @@ final class SystemRoutes {
 
     void register(RoutesConfig routes) {
         routes.get("/healthz", this::health);
-        routes.get("/metrics", this::metrics);
+        // Metrics name routes, pools and load: an administrator's, not the public's.
+        routes.get("/metrics", auth.admin((ctx, caller) -> metrics(ctx)));
         routes.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
         routes.get("/docs", ctx -> ctx.html(docsPage));
     }

@@ -14,7 +14,7 @@ import java.util.Map;
  * <pre>
  *   --port N          WRENN_PORT             HTTP port (8080)
  *   --proxy-port M    WRENN_PROXY_PORT       E2B sandbox traffic proxy port (the HTTP port + 1)
- *   --host ADDR       WRENN_LISTEN_HOST      bind address (0.0.0.0)
+ *   --host ADDR       WRENN_LISTEN_HOST      bind address (127.0.0.1)
  *   --data-dir DIR    WRENN_DATA_DIR         data directory (/var/lib/wrenn)
  *                     WRENN_DATABASE_URL     PostgreSQL URL; SQLite file DIR/wrenn.db when unset
  *                     WRENN_JWT_SECRET       at least 32 characters; else DIR/jwt-secret, generated once
@@ -27,6 +27,9 @@ public final class ConfigLoader {
             usage: wrenn control-plane [--port N] [--proxy-port M] [--host ADDR] [--data-dir DIR]
             environment: WRENN_DATA_DIR, WRENN_PORT, WRENN_PROXY_PORT, WRENN_LISTEN_HOST, WRENN_DATABASE_URL, WRENN_JWT_SECRET,
                          WRENN_HOST_AGENT_ADDR, WRENN_MAX_UPLOAD_BYTES""";
+
+    /** Loopback unless the operator says otherwise: the API is plain HTTP and a fresh install has no accounts. */
+    public static final String DEFAULT_LISTEN_HOST = "127.0.0.1";
 
     private ConfigLoader() {}
 
@@ -41,7 +44,7 @@ public final class ConfigLoader {
                 pick(options.get("--proxy-port"), env.get("WRENN_PROXY_PORT"), "" + Config.defaultProxyPort(port)));
         return new Config(
                 dataDir,
-                pick(options.get("--host"), env.get("WRENN_LISTEN_HOST"), "0.0.0.0"),
+                pick(options.get("--host"), env.get("WRENN_LISTEN_HOST"), DEFAULT_LISTEN_HOST),
                 port,
                 database(env.get("WRENN_DATABASE_URL"), dataDir),
                 jwtSecret(env.get("WRENN_JWT_SECRET"), dataDir),

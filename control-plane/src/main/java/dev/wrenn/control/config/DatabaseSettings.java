@@ -27,7 +27,7 @@ public sealed interface DatabaseSettings {
      */
     static Postgres postgresFromUrl(String url) {
         if (url.startsWith("jdbc:postgresql:")) {
-            return new Postgres(url, null, null);
+            return JdbcCredentials.split(url);
         }
         if (!url.startsWith("postgres://") && !url.startsWith("postgresql://")) {
             throw new IllegalArgumentException(

@@ -22,9 +22,24 @@ public final class AccountRepository {
      * @throws ApiException {@link ErrorCode#EMAIL_TAKEN} if another user has this email
      */
     public void createWithDefaultTeam(User user, Team team) {
+        createWithDefaultTeam(user, team, false);
+    }
+
+    /**
+     * As {@link #createWithDefaultTeam(User, Team)}; with {@code firstBecomesAdmin} the user is made an administrator
+     * when no user existed before it (decided inside the transaction, which SQLite runs as {@code BEGIN IMMEDIATE}).
+     */
+    public void createWithDefaultTeam(User user, Team team, boolean firstBecomesAdmin) {
         try {
             database.jdbi().useTransaction(h -> {
-                insertUser(h, user);
+                boolean first = firstBecomesAdmin
+                        && h.createQuery("SELECT COUNT(*) FROM users")
+                                        .mapTo(Long.class)
+                                        .one()
+                                == 0;
+                insertUser(
+                        h,
+                        first ? new User(user.id(), user.email(), user.passwordHash(), true, user.createdAt()) : user);
                 insertTeam(h, team);
                 h.createUpdate("INSERT INTO users_teams (user_id, team_id, is_default, role, created_at)"
                                 + " VALUES (:user, :team, TRUE, 'owner', :at)")
@@ -47,6 +62,11 @@ public final class AccountRepository {
                         .bind("email", email)
                         .map(AccountRepository::user)
                         .findOne());
+    }
+
+    /** Whether the user exists and is an administrator of this installation. */
+    public boolean isAdmin(String userId) {
+        return findUser(userId).map(User::admin).orElse(false);
     }
 
     public Optional<User> findUser(String id) {

@@ -16,8 +16,10 @@ public enum ErrorCode {
     TOO_LARGE(413),
     /** A team limit an administrator set (or the default); E2B answers 429 for its concurrent-sandbox limit. */
     QUOTA_EXCEEDED(429),
+    RATE_LIMITED(429),
     INTERNAL_ERROR(500),
-    AGENT_ERROR(502);
+    AGENT_ERROR(502),
+    BUSY(503);
 
     private final int httpStatus;
 

@@ -41,7 +41,8 @@ public final class AccountService {
         Instant now = clock.instant();
         User user = new User(Ids.user(), email, hash, false, now);
         Team team = new Team(Ids.team(), email + "'s Team", now);
-        accounts.createWithDefaultTeam(user, team);
+        // The first account of an installation administers it (it alone reads /metrics).
+        accounts.createWithDefaultTeam(user, team, true);
         return new AuthResult(tokens.issue(user.id(), team.id(), email), user.id(), team.id(), email);
     }
 
@@ -62,6 +63,11 @@ public final class AccountService {
                 .orElseThrow(() -> ApiException.internal("user " + user.get().id() + " has no default team", null));
         return new AuthResult(
                 tokens.issue(user.get().id(), team.id(), email), user.get().id(), team.id(), email);
+    }
+
+    /** Whether the user behind a token administers this installation (read per request, so a demotion is immediate). */
+    public boolean isAdmin(String userId) {
+        return userId != null && accounts.isAdmin(userId);
     }
 
     private static String normalize(String email) {

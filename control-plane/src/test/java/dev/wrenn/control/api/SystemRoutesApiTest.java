@@ -19,10 +19,11 @@ class SystemRoutesApiTest {
 
     @OnBothDatabases
     void metricsCountRequestsByRouteTemplateAndShowThePool(TestServer server) {
-        server.post("/v1/auth/signup", TestServer.json("email", "ada@example.com", "password", "correct horse"));
+        // The first account is the installation's administrator, the one who may read metrics.
+        String admin = TestServer.bearer(server.signup("ada@example.com", "correct horse"));
         server.delete("/v1/api-keys/key-12345678");
 
-        String metrics = server.get("/metrics").body();
+        String metrics = server.get("/metrics", "Authorization", admin).body();
 
         assertThat(metrics)
                 .contains(

@@ -20,7 +20,7 @@ class ConfigLoaderTest {
 
         assertThat(config.dataDir()).isEqualTo(dir);
         assertThat(config.port()).isEqualTo(8080);
-        assertThat(config.listenHost()).isEqualTo("0.0.0.0");
+        assertThat(config.listenHost()).isEqualTo("127.0.0.1");
         assertThat(config.database()).isEqualTo(new DatabaseSettings.Sqlite(dir.resolve("wrenn.db")));
         assertThat(config.hostAgentAddress()).isEqualTo("127.0.0.1:50051");
         assertThat(config.maxUploadBytes()).isEqualTo(100L * 1024 * 1024);
@@ -47,11 +47,11 @@ class ConfigLoaderTest {
                 "9100",
                 "--data-dir=" + dir,
                 "--host",
-                "127.0.0.1");
+                "0.0.0.0");
 
         assertThat(config.port()).isEqualTo(9100);
         assertThat(config.dataDir()).isEqualTo(dir);
-        assertThat(config.listenHost()).isEqualTo("127.0.0.1");
+        assertThat(config.listenHost()).isEqualTo("0.0.0.0");
         assertThat(config.hostAgentAddress()).isEqualTo("10.0.0.5:6000");
         assertThat(config.maxUploadBytes()).isEqualTo(1024);
         assertThat(config.database())

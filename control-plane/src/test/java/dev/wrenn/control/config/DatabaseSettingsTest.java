@@ -16,9 +16,11 @@ class DatabaseSettingsTest {
     }
 
     @Test
-    void aJdbcUrlIsUsedAsItIs() {
-        String url = "jdbc:postgresql://h:5432/db?user=u&password=p";
-        assertThat(DatabaseSettings.postgresFromUrl(url)).isEqualTo(new DatabaseSettings.Postgres(url, null, null));
+    void aJdbcUrlKeepsItsParametersButHandsItsCredentialsOverSeparately() {
+        assertThat(DatabaseSettings.postgresFromUrl("jdbc:postgresql://h:5432/db?user=u&password=p%26q&ssl=true"))
+                .isEqualTo(new DatabaseSettings.Postgres("jdbc:postgresql://h:5432/db?ssl=true", "u", "p&q"));
+        assertThat(DatabaseSettings.postgresFromUrl("jdbc:postgresql://h/db"))
+                .isEqualTo(new DatabaseSettings.Postgres("jdbc:postgresql://h/db", null, null));
     }
 
     @Test

@@ -20,6 +20,8 @@ class ErrorCodeTest {
                 Map.entry("email_taken", 409),
                 Map.entry("too_large", 413),
                 Map.entry("quota_exceeded", 429),
+                Map.entry("rate_limited", 429),
+                Map.entry("busy", 503),
                 Map.entry("internal_error", 500),
                 Map.entry("agent_error", 502));
         for (ErrorCode code : ErrorCode.values()) {
