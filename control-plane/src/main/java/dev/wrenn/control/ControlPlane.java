@@ -12,6 +12,8 @@ import dev.wrenn.control.hosts.GrpcHostAgentClient;
 import dev.wrenn.control.hosts.HostAgentClient;
 import dev.wrenn.control.reconciler.Reconciler;
 import dev.wrenn.control.sandboxes.SandboxService;
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import io.javalin.Javalin;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,10 +60,15 @@ public final class ControlPlane implements AutoCloseable {
      * leaving nothing open.
      */
     public static ControlPlane start(Config config) {
+        return start(config, InsecureChannelCredentials.create());
+    }
+
+    /** As {@link #start(Config)}, reaching the host agent over {@code hostAgentCredentials} (mutual TLS). */
+    public static ControlPlane start(Config config, ChannelCredentials hostAgentCredentials) {
         Database database = Database.open(config.database());
         HostAgentClient hostAgent = null;
         try {
-            hostAgent = GrpcHostAgentClient.connect(config.hostAgentAddress());
+            hostAgent = GrpcHostAgentClient.connect(config.hostAgentAddress(), hostAgentCredentials);
             Javalin app = ControlPlaneApp.create(config, database, hostAgent).start(config.listenHost(), config.port());
             LOG.info("control plane listening on {}:{}", config.listenHost(), app.port());
             Reconciler reconciler = new Reconciler(

@@ -21,7 +21,9 @@ import dev.wrenn.host.sys.HostCpu;
 import dev.wrenn.host.vmm.Accel;
 import dev.wrenn.host.vmm.qemu.AccelProbe;
 import dev.wrenn.host.vmm.qemu.QemuMicrovm;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,7 +63,13 @@ public final class HostAgent {
         this.guests = guests;
     }
 
+    /** Serves gRPC without TLS: only for the direct, unauthenticated development mode. */
     public static HostAgent start(HostAgentConfig config) {
+        return start(config, InsecureServerCredentials.create());
+    }
+
+    /** Serves gRPC behind {@code credentials} (mutual TLS: see {@code dev.wrenn.pki.MutualTls#hostServer}). */
+    public static HostAgent start(HostAgentConfig config, ServerCredentials credentials) {
         DataDir dataDir = new DataDir(config.dataDir());
         createDirectories(dataDir);
         Ip ip = new Ip();
@@ -81,7 +89,7 @@ public final class HostAgent {
         SandboxManager manager = manager(config, dataDir, new SlotAllocator(slots), ip, nft, images, accel, guests);
         manager.recover();
         manager.startInactivityReaper(REAPER_TICK);
-        Server server = serve(config.listen(), manager, guests);
+        Server server = serve(config.listen(), credentials, manager, guests);
         log.info(
                 "host agent ready: gRPC on {}, data {}, accel {}, egress {}, up to {} sandboxes of {} vCPUs / {} MiB",
                 server.getListenSockets().getFirst(), // the bound port when the config asked for 0
@@ -159,9 +167,10 @@ public final class HostAgent {
                 new SandboxLimits(config.maxVcpus(), config.maxMemoryMib()));
     }
 
-    private static Server serve(InetSocketAddress listen, SandboxManager manager, EnvdClients guests) {
+    private static Server serve(
+            InetSocketAddress listen, ServerCredentials credentials, SandboxManager manager, EnvdClients guests) {
         try {
-            return NettyServerBuilder.forAddress(listen)
+            return NettyServerBuilder.forAddress(listen, credentials)
                     .executor(Executors.newVirtualThreadPerTaskExecutor())
                     .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                     .addService(new HostAgentGrpcService(manager, guests))

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code wrenn up}: the host agent and the control plane in one process, on one machine, with SQLite. The host
- * agent serves gRPC on a free loopback port that only the control plane is told about. Stopping (Ctrl-C, SIGTERM;
- * at most 10 s, then the process halts)
+ * agent serves gRPC on a free loopback port behind mutual TLS ({@link LoopbackTls}): other local users can reach the
+ * port but cannot call it. Stopping (Ctrl-C, SIGTERM; at most 10 s, then the process halts)
  * stops the HTTP server first (open terminals are killed), then the host agent, which destroys every sandbox, then
  * closes the database. Killed hard, it leaves VMs to the next start's sweep.
  */
@@ -52,10 +52,12 @@ public final class WrennUp implements AutoCloseable {
                 "--host",
                 options.host());
         requireGuestImage(options);
-        HostAgent hostAgent = HostAgent.start(hostAgentConfig(options, env));
+        LoopbackTls tls = LoopbackTls.issue(controlConfig.dataDir());
+        HostAgent hostAgent = HostAgent.start(hostAgentConfig(options, env), tls.hostServer());
         try {
             ControlPlane controlPlane = ControlPlane.start(
-                    pointedAt(controlConfig, hostAgent.address().getPort(), options.proxyPort()));
+                    pointedAt(controlConfig, hostAgent.address().getPort(), options.proxyPort()),
+                    tls.controlPlaneChannel());
             return new WrennUp(hostAgent, controlPlane, options);
         } catch (RuntimeException e) {
             hostAgent.stop();

@@ -39,6 +39,7 @@ import dev.wrenn.protocol.hostagent.v1.WriteFileMeta;
 import dev.wrenn.protocol.hostagent.v1.WriteFileRequest;
 import dev.wrenn.protocol.hostagent.v1.WriteFileStreamRequest;
 import dev.wrenn.protocol.hostagent.v1.WriteFileStreamResponse;
+import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -68,12 +69,15 @@ public final class GrpcHostAgentClient implements HostAgentClient {
         this.stub = HostAgentServiceGrpc.newBlockingV2Stub(channel);
     }
 
-    /** A client for the agent at {@code host:port}, plaintext (the agent listens on a trusted network). */
+    /** A client for the agent at {@code host:port}, plaintext: only for an agent in development mode. */
     public static GrpcHostAgentClient connect(String address) {
+        return connect(address, InsecureChannelCredentials.create());
+    }
+
+    /** A client for the agent at {@code host:port} over {@code credentials} (mutual TLS in {@code wrenn up}). */
+    public static GrpcHostAgentClient connect(String address, ChannelCredentials credentials) {
         return new GrpcHostAgentClient(
-                Grpc.newChannelBuilder(address, InsecureChannelCredentials.create())
-                        .build(),
-                address);
+                Grpc.newChannelBuilder(address, credentials).build(), address);
     }
 
     @Override
