@@ -10,6 +10,7 @@ import dev.wrenn.connect.codec.ErrorBody;
 import dev.wrenn.connect.codec.ProtocolHeaders;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ProtocolException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +19,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A Connect-protocol client over the JDK HTTP client, always HTTP/1.1 (what the guest agent's server speaks). Calls
@@ -28,19 +30,44 @@ public final class ConnectClient {
     private final String baseUri;
     private final HttpClient http;
     private final Codec codec;
+    private final Limits limits;
     private final int maxMessageBytes;
 
+    /**
+     * How much and how long a peer may take to answer, for peers that are not trusted (a guest agent).
+     *
+     * @param maxMessageBytes the largest unary response body or streamed message accepted
+     * @param headerDeadlineOrNull how long response headers may take when a call has no deadline of its own (or a
+     *     longer one, for streams); null waits as long as the call's deadline, or forever
+     * @param streamIdleOrNull the longest a stream may send nothing (not even a keepalive) while we wait for it
+     */
+    public record Limits(int maxMessageBytes, Duration headerDeadlineOrNull, Duration streamIdleOrNull) {
+        /** Trusts the peer's pace: only the message size is capped. */
+        public static final Limits DEFAULT = new Limits(EnvelopeReader.DEFAULT_MAX_MESSAGE_BYTES, null, null);
+
+        public Limits {
+            if (maxMessageBytes <= 0) {
+                throw new IllegalArgumentException("max message size must be positive, got " + maxMessageBytes);
+            }
+        }
+    }
+
     public ConnectClient(URI baseUri, HttpClient http, Codec codec) {
-        this(baseUri, http, codec, EnvelopeReader.DEFAULT_MAX_MESSAGE_BYTES);
+        this(baseUri, http, codec, Limits.DEFAULT);
     }
 
     /** @param maxMessageBytes the largest response message accepted */
     public ConnectClient(URI baseUri, HttpClient http, Codec codec, int maxMessageBytes) {
+        this(baseUri, http, codec, new Limits(maxMessageBytes, null, null));
+    }
+
+    public ConnectClient(URI baseUri, HttpClient http, Codec codec, Limits limits) {
         String base = baseUri.toString();
         this.baseUri = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         this.http = http;
         this.codec = codec;
-        this.maxMessageBytes = maxMessageBytes;
+        this.limits = limits;
+        this.maxMessageBytes = limits.maxMessageBytes();
     }
 
     /**
@@ -51,18 +78,21 @@ public final class ConnectClient {
      */
     public <O extends Message> O unary(
             String path, Message request, O responsePrototype, Map<String, String> headers, Duration timeoutOrNull) {
-        HttpRequest httpRequest = request(path, codec.unaryContentType(), headers, timeoutOrNull)
+        HttpRequest httpRequest = request(path, codec.unaryContentType(), headers, timeoutOrNull, false)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(codec.encode(request)))
                 .build();
         HttpResponse<InputStream> response = send(httpRequest, path);
-        try (InputStream body = response.body()) {
+        // The request's timeout ends once the headers arrive: the body gets a deadline of its own.
+        Duration bodyDeadline = timeoutOrNull != null ? timeoutOrNull : limits.headerDeadlineOrNull();
+        try (InputStream body = new GuardedInputStream(
+                response.body(), "the response of " + path, maxMessageBytes, bodyDeadline, limits.streamIdleOrNull())) {
             byte[] bytes = readBounded(body, path);
             if (response.statusCode() != 200) {
                 throw ErrorBody.decode(
                         bytes, response.statusCode(), response.headers().map());
             }
             expectContentType(response, codec.unaryContentType(), path);
-            return codec.decode(bytes, responsePrototype);
+            return decodeAnswer(codec, bytes, responsePrototype, path);
         } catch (IOException e) {
             throw transportFailure("reading the response of " + path, e);
         }
@@ -75,12 +105,12 @@ public final class ConnectClient {
     public <O extends Message> ServerStream<O> serverStream(
             String path, Message request, O responsePrototype, Map<String, String> headers, Duration timeoutOrNull) {
         byte[] body = Envelope.message(codec.encode(request)).encode();
-        HttpRequest httpRequest = request(path, codec.streamContentType(), headers, timeoutOrNull)
+        HttpRequest httpRequest = request(path, codec.streamContentType(), headers, timeoutOrNull, true)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         HttpResponse<InputStream> response = send(httpRequest, path);
         checkStreamResponse(response, path);
-        return new ServerStream<>(response, codec, responsePrototype, path, maxMessageBytes, timeoutOrNull);
+        return new ServerStream<>(response, codec, responsePrototype, path, limits, timeoutOrNull);
     }
 
     /**
@@ -94,7 +124,7 @@ public final class ConnectClient {
             Map<String, String> headers,
             Duration timeoutOrNull) {
         RequestBodyPublisher body = new RequestBodyPublisher(requests, codec, path);
-        HttpRequest httpRequest = request(path, codec.streamContentType(), headers, timeoutOrNull)
+        HttpRequest httpRequest = request(path, codec.streamContentType(), headers, timeoutOrNull, false)
                 .POST(HttpRequest.BodyPublishers.fromPublisher(body))
                 .build();
         HttpResponse<InputStream> response;
@@ -105,13 +135,14 @@ public final class ConnectClient {
         }
         checkStreamResponse(response, path);
         try (ServerStream<O> stream =
-                new ServerStream<>(response, codec, responsePrototype, path, maxMessageBytes, timeoutOrNull)) {
+                new ServerStream<>(response, codec, responsePrototype, path, limits, timeoutOrNull)) {
             return stream.single();
         }
     }
 
+    /** @param streaming a streaming response starts at once, so its headers get the header deadline at most */
     private HttpRequest.Builder request(
-            String path, String contentType, Map<String, String> headers, Duration timeout) {
+            String path, String contentType, Map<String, String> headers, Duration timeout, boolean streaming) {
         String slashPath = path.startsWith("/") ? path : "/" + path;
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUri + slashPath))
                 .version(HttpClient.Version.HTTP_1_1)
@@ -120,16 +151,28 @@ public final class ConnectClient {
         headers.forEach(builder::header);
         if (timeout != null) {
             builder.header(ProtocolHeaders.TIMEOUT_MS, ProtocolHeaders.formatTimeout(timeout));
-            builder.timeout(timeout); // bounds the wait for response headers; streams bound the rest themselves
         }
+        headerWait(timeout, streaming).ifPresent(builder::timeout); // the JDK's timeout ends when headers arrive
         return builder;
+    }
+
+    private Optional<Duration> headerWait(Duration timeout, boolean streaming) {
+        Duration headers = limits.headerDeadlineOrNull();
+        if (timeout == null || (streaming && headers != null && headers.compareTo(timeout) < 0)) {
+            return Optional.ofNullable(headers);
+        }
+        return Optional.of(timeout);
     }
 
     private HttpResponse<InputStream> send(HttpRequest request, String path) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpTimeoutException e) {
-            throw new ConnectException(Code.DEADLINE_EXCEEDED, "deadline of " + path + " exceeded", e);
+            throw new ConnectException(
+                    Code.DEADLINE_EXCEEDED,
+                    "deadline of " + path + " exceeded: no response headers within "
+                            + request.timeout().map(Duration::toString).orElse("the deadline"),
+                    e);
         } catch (IOException e) {
             throw transportFailure("calling " + request.uri(), e);
         } catch (InterruptedException e) {
@@ -144,7 +187,9 @@ public final class ConnectClient {
             expectContentType(response, codec.streamContentType(), path);
             return;
         }
-        try (InputStream body = response.body()) {
+        Duration deadline = limits.headerDeadlineOrNull();
+        try (InputStream body = new GuardedInputStream(
+                response.body(), "the error response of " + path, maxMessageBytes, deadline, null)) {
             throw ErrorBody.decode(
                     readBounded(body, path),
                     response.statusCode(),
@@ -158,13 +203,31 @@ public final class ConnectClient {
         String actual = response.headers().firstValue("Content-Type").orElse("");
         if (!Codec.mediaType(actual).equals(expected)) {
             closeQuietly(response.body());
+            String message = "response of " + path + " has content type '" + actual + "', expected " + expected;
+            throw new ConnectException(Code.INTERNAL, message, new ProtocolException(message));
+        }
+    }
+
+    /**
+     * A message the peer sent: one that does not parse is the peer's fault (internal), not the caller's invalid
+     * argument, as the codec reports it for requests. The cause stays the parser's exception.
+     */
+    static <O extends Message> O decodeAnswer(Codec codec, byte[] bytes, O prototype, String path) {
+        try {
+            return codec.decode(bytes, prototype);
+        } catch (ConnectException e) {
             throw new ConnectException(
-                    Code.INTERNAL, "response of " + path + " has content type '" + actual + "', expected " + expected);
+                    Code.INTERNAL, "malformed response from " + path + ": " + e.getMessage(), e.getCause());
         }
     }
 
     private byte[] readBounded(InputStream body, String path) throws IOException {
-        byte[] bytes = body.readNBytes(maxMessageBytes + 1);
+        byte[] bytes;
+        try {
+            bytes = body.readNBytes(maxMessageBytes + 1);
+        } catch (ReadLimitException e) {
+            throw new ConnectException(e.code(), e.getMessage(), e);
+        }
         if (bytes.length > maxMessageBytes) {
             throw new ConnectException(
                     Code.RESOURCE_EXHAUSTED,

@@ -9,6 +9,7 @@ import dev.wrenn.connect.codec.Envelope;
 import dev.wrenn.connect.codec.EnvelopeReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ProtocolException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Iterator;
@@ -29,8 +30,7 @@ public final class ServerStream<O extends Message> implements Iterator<O>, AutoC
     private final Codec codec;
     private final O prototype;
     private final String path;
-    private final Thread deadlineWatch;
-    private volatile boolean deadlinePassed;
+    private final GuardedInputStream body;
     private volatile boolean closed;
     private O next;
     private EndStream end;
@@ -40,14 +40,16 @@ public final class ServerStream<O extends Message> implements Iterator<O>, AutoC
             Codec codec,
             O prototype,
             String path,
-            int maxMessageBytes,
+            ConnectClient.Limits limits,
             Duration timeoutOrNull) {
         this.response = response;
-        this.reader = new EnvelopeReader(response.body(), maxMessageBytes);
+        // The deadline covers the whole stream; the idle limit each wait for the peer's next bytes.
+        this.body = new GuardedInputStream(
+                response.body(), "the stream from " + path, Long.MAX_VALUE, timeoutOrNull, limits.streamIdleOrNull());
+        this.reader = new EnvelopeReader(body, limits.maxMessageBytes());
         this.codec = codec;
         this.prototype = prototype;
         this.path = path;
-        this.deadlineWatch = timeoutOrNull == null ? null : Thread.ofVirtual().start(() -> expireAfter(timeoutOrNull));
     }
 
     /** The response headers. */
@@ -77,7 +79,7 @@ public final class ServerStream<O extends Message> implements Iterator<O>, AutoC
             finish(EndStream.parse(envelope.payload()));
             return false;
         }
-        next = codec.decode(envelope.payload(), prototype);
+        next = ConnectClient.decodeAnswer(codec, envelope.payload(), prototype, path);
         return true;
     }
 
@@ -95,9 +97,8 @@ public final class ServerStream<O extends Message> implements Iterator<O>, AutoC
     @Override
     public void close() {
         closed = true;
-        stopDeadlineWatch();
         try {
-            response.body().close();
+            body.close();
         } catch (IOException ignored) {
             // Abandoning the stream anyway.
         }
@@ -120,12 +121,22 @@ public final class ServerStream<O extends Message> implements Iterator<O>, AutoC
             return reader.next();
         } catch (IOException e) {
             throw readFailure(e);
+        } catch (ConnectException e) {
+            if (e.code() != Code.RESOURCE_EXHAUSTED) {
+                throw e;
+            }
+            close(); // the rest of an oversized message is never read: drop the connection
+            throw new ConnectException(
+                    e.code(), "the stream from " + path + ": " + e.getMessage(), new ProtocolException(e.getMessage()));
         }
     }
 
     private ConnectException readFailure(IOException e) {
-        if (deadlinePassed) {
-            return new ConnectException(Code.DEADLINE_EXCEEDED, "deadline of " + path + " exceeded", e);
+        if (e instanceof ReadLimitException limit) {
+            String message = limit.kind() == ReadLimitException.Kind.DEADLINE
+                    ? "deadline of " + path + " exceeded"
+                    : limit.getMessage();
+            return new ConnectException(limit.code(), message, e);
         }
         if (closed) {
             return new ConnectException(Code.CANCELED, "the stream from " + path + " was closed", e);
@@ -135,30 +146,9 @@ public final class ServerStream<O extends Message> implements Iterator<O>, AutoC
 
     private void finish(EndStream endStream) {
         end = endStream;
-        stopDeadlineWatch();
         close();
         if (endStream.error().isPresent()) {
             throw endStream.error().get();
-        }
-    }
-
-    private void expireAfter(Duration timeout) {
-        try {
-            Thread.sleep(timeout);
-        } catch (InterruptedException e) {
-            return;
-        }
-        deadlinePassed = true;
-        try {
-            response.body().close(); // unblocks a pending read, which then reports the deadline
-        } catch (IOException ignored) {
-            // Closing is best effort; the read fails either way.
-        }
-    }
-
-    private void stopDeadlineWatch() {
-        if (deadlineWatch != null) {
-            deadlineWatch.interrupt();
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.wrenn.host.api;
 
 import dev.wrenn.host.guest.EnvdClients;
+import dev.wrenn.host.guest.GuestFaults;
 import dev.wrenn.host.sandbox.SandboxManager;
 import dev.wrenn.host.sandbox.SandboxSummary;
 import dev.wrenn.host.sandbox.TemplateSummary;
@@ -63,6 +64,7 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(3);
 
     private final SandboxManager manager;
+    private final GuestFaults faults;
     private final ExecCalls exec;
     private final FileCalls files;
     private final ConsoleCalls console;
@@ -76,6 +78,7 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
     /** @param guests the clients of the sandboxes' guest agents (the caller closes them after the server) */
     public HostAgentGrpcService(SandboxManager manager, EnvdClients guests) {
         this.manager = manager;
+        this.faults = guests.faults();
         this.exec = new ExecCalls(manager, guests);
         this.files = new FileCalls(manager, guests);
         this.console = new ConsoleCalls(manager, guests);
@@ -99,6 +102,7 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
     public void destroySandbox(DestroySandboxRequest request, StreamObserver<DestroySandboxResponse> response) {
         answer(response, () -> {
             manager.destroy(request.getSandboxId());
+            faults.forget(request.getSandboxId());
             return DestroySandboxResponse.getDefaultInstance();
         });
     }
@@ -108,15 +112,22 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
         answer(
                 response,
                 () -> ListSandboxesResponse.newBuilder()
-                        .addAllSandboxes(
-                                manager.list().stream().map(ProtoMapping::info).toList())
+                        .addAllSandboxes(manager.list().stream().map(this::info).toList())
                         .addAllAutoPausedSandboxIds(manager.drainAutoPaused())
                         .build());
     }
 
     @Override
     public void getSandbox(GetSandboxRequest request, StreamObserver<SandboxInfo> response) {
-        answer(response, () -> ProtoMapping.info(manager.get(request.getSandboxId())));
+        answer(response, () -> info(manager.get(request.getSandboxId())));
+    }
+
+    /** The manager's view plus, when its guest agent misbehaved, why the sandbox is unhealthy. */
+    private SandboxInfo info(SandboxSummary sandbox) {
+        SandboxInfo info = ProtoMapping.info(sandbox);
+        return faults.reason(sandbox.sandboxId())
+                .map(reason -> info.toBuilder().setGuestFault(reason).build())
+                .orElse(info);
     }
 
     @Override

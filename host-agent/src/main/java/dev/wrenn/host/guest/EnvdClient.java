@@ -51,19 +51,45 @@ public final class EnvdClient {
     private static final String UPDATE = "/process.Process/Update";
     private static final Duration SHORT_CALL = Duration.ofSeconds(10);
 
+    private static final String KEEPALIVE_HEADER = "Keepalive-Ping-Interval";
+
     private final GuestEndpoint guest;
     private final ConnectClient connect;
     private final EnvdHttp http;
+    private final GuestLimits limits;
+    private final GuestFaults faults;
 
+    /** A client at the guest's usual address with the default limits; faults are recorded nowhere else. */
     public EnvdClient(GuestEndpoint guest, HttpClient httpClient) {
+        this(
+                guest,
+                httpClient,
+                URI.create("http://" + guest.hostIp() + ":" + EnvdHealth.PORT),
+                GuestLimits.DEFAULT,
+                new GuestFaults());
+    }
+
+    /**
+     * @param base where the guest agent answers
+     * @param faults where a guest that breaks the protocol or a limit is recorded
+     */
+    public EnvdClient(GuestEndpoint guest, HttpClient httpClient, URI base, GuestLimits limits, GuestFaults faults) {
         this.guest = guest;
-        URI base = URI.create("http://" + guest.hostIp() + ":" + EnvdHealth.PORT);
-        this.connect = new ConnectClient(base, httpClient, Codec.proto());
-        this.http = new EnvdHttp(guest, httpClient);
+        this.limits = limits;
+        this.faults = faults;
+        ConnectClient.Limits connectLimits =
+                new ConnectClient.Limits(limits.maxMessageBytes(), limits.headers(), limits.streamIdle());
+        this.connect = new ConnectClient(base, httpClient, Codec.proto(), connectLimits);
+        this.http = new EnvdHttp(guest, httpClient, base, limits, faults);
     }
 
     public GuestEndpoint guest() {
         return guest;
+    }
+
+    /** Where this client records a guest that broke the protocol or a limit. */
+    public GuestFaults faults() {
+        return faults;
     }
 
     /** One {@code GET /health}; fails unless the guest answers 200 or 204 within {@code timeout}. */
@@ -103,11 +129,15 @@ public final class EnvdClient {
     private ProcessEvents start(StartRequest request, ProcessSpec spec, Duration timeoutOrNull) {
         String operation = "running `" + spec.cmd() + "`";
         try {
-            ServerStream<StartResponse> stream = connect.serverStream(
-                    START, request, StartResponse.getDefaultInstance(), headers(spec.user()), timeoutOrNull);
-            return new ProcessEvents(stream, guest.sandboxId(), operation);
+            // The guest sends a keepalive when it has nothing else to say, so a stream that says nothing for the
+            // idle limit is a stalled (or hostile) guest, not a quiet process.
+            Map<String, String> headers = headers(spec.user());
+            headers.put(KEEPALIVE_HEADER, Long.toString(limits.keepalive().toSeconds()));
+            ServerStream<StartResponse> stream =
+                    connect.serverStream(START, request, StartResponse.getDefaultInstance(), headers, timeoutOrNull);
+            return new ProcessEvents(stream, guest.sandboxId(), operation, faults);
         } catch (ConnectException e) {
-            throw EnvdErrors.fromConnect(guest.sandboxId(), operation, e);
+            throw EnvdErrors.fromConnect(guest.sandboxId(), operation, e, faults);
         }
     }
 
@@ -134,7 +164,7 @@ public final class EnvdClient {
             if (e.code() == Code.NOT_FOUND) {
                 return false;
             }
-            throw EnvdErrors.fromConnect(guest.sandboxId(), "killing process " + pid, e);
+            throw EnvdErrors.fromConnect(guest.sandboxId(), "killing process " + pid, e, faults);
         }
     }
 
@@ -147,7 +177,7 @@ public final class EnvdClient {
         try {
             connect.unary(SEND_INPUT, request, SendInputResponse.getDefaultInstance(), headers(""), SHORT_CALL);
         } catch (ConnectException e) {
-            throw EnvdErrors.fromConnect(guest.sandboxId(), "typing into the terminal of process " + pid, e);
+            throw EnvdErrors.fromConnect(guest.sandboxId(), "typing into the terminal of process " + pid, e, faults);
         }
     }
 
@@ -161,7 +191,7 @@ public final class EnvdClient {
         try {
             connect.unary(UPDATE, request, UpdateResponse.getDefaultInstance(), headers(""), SHORT_CALL);
         } catch (ConnectException e) {
-            throw EnvdErrors.fromConnect(guest.sandboxId(), "resizing the terminal of process " + pid, e);
+            throw EnvdErrors.fromConnect(guest.sandboxId(), "resizing the terminal of process " + pid, e, faults);
         }
     }
 
@@ -173,7 +203,7 @@ public final class EnvdClient {
             return connect.unary(LIST_DIR, request, ListDirResponse.getDefaultInstance(), headers(user), SHORT_CALL)
                     .getEntriesList();
         } catch (ConnectException e) {
-            throw EnvdErrors.fromConnect(guest.sandboxId(), "listing " + path, e);
+            throw EnvdErrors.fromConnect(guest.sandboxId(), "listing " + path, e, faults);
         }
     }
 
@@ -199,7 +229,7 @@ public final class EnvdClient {
             return connect.unary(STAT, request, StatResponse.getDefaultInstance(), headers(user), SHORT_CALL)
                     .getEntry();
         } catch (ConnectException e) {
-            throw EnvdErrors.fromConnect(guest.sandboxId(), "inspecting " + path, e);
+            throw EnvdErrors.fromConnect(guest.sandboxId(), "inspecting " + path, e, faults);
         }
     }
 

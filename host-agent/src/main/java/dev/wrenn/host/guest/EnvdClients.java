@@ -1,13 +1,14 @@
 package dev.wrenn.host.guest;
 
 import dev.wrenn.host.net.Ipv4;
+import java.net.URI;
 import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 
 /**
  * Makes {@link EnvdClient}s, with one HTTP client (and so one connection pool) per guest address. HTTP/1.1 only: the
@@ -17,14 +18,30 @@ import java.util.concurrent.Executors;
  * the address's pool. There are at most as many pools as network slots.
  */
 public final class EnvdClients implements AutoCloseable {
-    // A guest that does not accept a connection this fast is not reachable (it is on this host, behind a TAP).
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
-
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<Ipv4, HttpClient> byAddress = new ConcurrentHashMap<>();
+    private final GuestLimits limits;
+    private final Function<Ipv4, URI> baseOf;
+    private final GuestFaults faults = new GuestFaults();
+
+    /** Guests at {@code http://<host IP>:49983}, with the default limits. */
+    public EnvdClients() {
+        this(GuestLimits.DEFAULT, address -> URI.create("http://" + address + ":" + EnvdHealth.PORT));
+    }
+
+    /** @param baseOf where the guest agent behind a sandbox's host address answers (tests point it elsewhere) */
+    public EnvdClients(GuestLimits limits, Function<Ipv4, URI> baseOf) {
+        this.limits = limits;
+        this.baseOf = baseOf;
+    }
 
     public EnvdClient forGuest(GuestEndpoint guest) {
-        return new EnvdClient(guest, byAddress.computeIfAbsent(guest.hostIp(), address -> newClient()));
+        return client(guest, byAddress.computeIfAbsent(guest.hostIp(), address -> newClient()));
+    }
+
+    /** The sandboxes whose guest agent misbehaved, as every client made here records them. */
+    public GuestFaults faults() {
+        return faults;
     }
 
     /** A client with no pooled connection, for a VM that has just started answering at the guest's address. */
@@ -34,13 +51,17 @@ public final class EnvdClients implements AutoCloseable {
         if (previous != null) {
             previous.shutdown(); // its connections lead to a VM that is gone
         }
-        return new EnvdClient(guest, fresh);
+        return client(guest, fresh);
+    }
+
+    private EnvdClient client(GuestEndpoint guest, HttpClient http) {
+        return new EnvdClient(guest, http, baseOf.apply(guest.hostIp()), limits, faults);
     }
 
     private HttpClient newClient() {
         return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(CONNECT_TIMEOUT)
+                .connectTimeout(limits.connect())
                 .executor(executor)
                 .build();
     }

@@ -4,6 +4,7 @@ import dev.wrenn.host.error.ErrorCode;
 import dev.wrenn.host.error.HostAgentException;
 import dev.wrenn.host.net.Ipv4;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,10 +20,20 @@ public final class EnvdHealth implements GuestReadiness {
 
     private final HttpClient client =
             HttpClient.newBuilder().connectTimeout(ATTEMPT).build();
+    private final int port;
+
+    public EnvdHealth() {
+        this(PORT);
+    }
+
+    /** Asks a guest agent on another port (tests). */
+    public EnvdHealth(int port) {
+        this.port = port;
+    }
 
     @Override
     public void await(Ipv4 hostIp, Duration timeout) {
-        URI health = URI.create("http://" + hostIp + ":" + PORT + "/health");
+        URI health = URI.create("http://" + hostIp + ":" + port + "/health");
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (answers(health)) {
@@ -38,9 +49,11 @@ public final class EnvdHealth implements GuestReadiness {
         HttpRequest request =
                 HttpRequest.newBuilder(health).timeout(ATTEMPT.multipliedBy(4)).build();
         try {
-            int status =
-                    client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-            return status == 200 || status == 204;
+            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            // The status is the answer; the body is never read (a hostile guest's may be endless): closing it
+            // unread drops the connection. Slow or oversized headers fail the attempt (timeout, JDK header cap).
+            response.body().close();
+            return response.statusCode() == 200 || response.statusCode() == 204;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

@@ -17,13 +17,15 @@ public final class ProcessEvents implements AutoCloseable {
     private final ServerStream<StartResponse> stream;
     private final String sandboxId;
     private final String operation;
+    private final GuestFaults faults;
     private volatile int pid = -1;
     private boolean ended;
 
-    ProcessEvents(ServerStream<StartResponse> stream, String sandboxId, String operation) {
+    ProcessEvents(ServerStream<StartResponse> stream, String sandboxId, String operation, GuestFaults faults) {
         this.stream = stream;
         this.sandboxId = sandboxId;
         this.operation = operation;
+        this.faults = faults;
     }
 
     /** The next event, or empty after the end event. Throws when the stream breaks before the end. */
@@ -69,7 +71,7 @@ public final class ProcessEvents implements AutoCloseable {
             }
             return stream.next().getEvent();
         } catch (ConnectException e) {
-            throw EnvdErrors.fromConnect(sandboxId, operation, e);
+            throw EnvdErrors.fromConnect(sandboxId, operation, e, faults);
         }
     }
 

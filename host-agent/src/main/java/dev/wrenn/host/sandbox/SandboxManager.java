@@ -14,6 +14,7 @@ import dev.wrenn.host.snapshot.Resumer;
 import dev.wrenn.host.snapshot.SnapshotStore;
 import dev.wrenn.host.snapshot.TemplateMaker;
 import dev.wrenn.host.storage.QemuImg;
+import dev.wrenn.host.vmm.ConsoleRotation;
 import dev.wrenn.host.vmm.VmExit;
 import dev.wrenn.host.vmm.Vmm;
 import dev.wrenn.host.vmm.VmmFactory;
@@ -53,6 +54,7 @@ public final class SandboxManager implements AutoCloseable {
     private final TemplateCatalog templates;
 
     private InactivityReaper reaper;
+    private final ConsoleRotation consoles;
 
     public SandboxManager(
             DataDir dataDir,
@@ -121,6 +123,7 @@ public final class SandboxManager implements AutoCloseable {
         this.store = new SnapshotStore(dataDir.root());
         this.templates = new TemplateCatalog(store, boxes);
         this.launcher = new VmLauncher(dataDir, slots, network, qemuImg, vmms, readiness, readyTimeout);
+        this.consoles = new ConsoleRotation(dataDir.sandboxes());
         this.cloner = new Cloner(store, vmms, qemuImg);
         Pauser pauser = new Pauser(store);
         TemplateMaker maker = new TemplateMaker(store, qemuImg, templates::publish);
@@ -330,6 +333,7 @@ public final class SandboxManager implements AutoCloseable {
     /** Destroys every running sandbox; paused ones stay on disk for the next start. */
     @Override
     public void close() {
+        consoles.close();
         InactivityReaper stopping;
         synchronized (this) {
             stopping = reaper;

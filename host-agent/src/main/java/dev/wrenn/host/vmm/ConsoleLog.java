@@ -12,7 +12,12 @@ public record ConsoleLog(Path file) {
     /** Enough for the kernel's or init's last complaint, without flooding an error message. */
     public static final int TAIL_LINES = 15;
 
+    /** The most a console file holds: a guest printing without end must not fill the host's disk. */
+    public static final long MAX_BYTES = 4L << 20;
+
     private static final int TAIL_BYTES = 8192;
+    private static final byte[] CUT_MARK =
+            "\n[wrenn: console cut here, older output dropped]\n".getBytes(StandardCharsets.US_ASCII);
 
     /** The last {@code lines} lines, joined with newlines; "(console empty)" when nothing was printed. */
     public String tail(int lines) {
@@ -48,6 +53,46 @@ public record ConsoleLog(Path file) {
             }
         }
         return kept;
+    }
+
+    /**
+     * Keeps the file at most {@code maxBytes}: past that, its last half is kept behind a marker line. QEMU writes
+     * it with O_APPEND, so its next write lands after what is kept. A write QEMU makes in the microseconds between the
+     * last read and the truncation is lost (only a guest flooding its console gets here).
+     *
+     * @return whether the file was cut
+     */
+    public boolean rotate(long maxBytes) throws IOException {
+        if (!Files.isRegularFile(file) || Files.size(file) <= maxBytes) {
+            return false;
+        }
+        byte[] kept;
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            long keep = maxBytes / 2 - CUT_MARK.length;
+            long start = Math.max(0, raf.length() - keep);
+            kept = new byte[(int) (raf.length() - start)];
+            raf.seek(start);
+            raf.readFully(kept);
+            kept = withWhatArrivedSince(raf, start + kept.length, kept);
+            raf.setLength(0);
+        }
+        try (var out = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.APPEND)) {
+            out.write(java.nio.ByteBuffer.wrap(CUT_MARK));
+            out.write(java.nio.ByteBuffer.wrap(kept));
+        }
+        return true;
+    }
+
+    /** What QEMU appended while the tail was read, so that the cut loses as little of the newest output as it can. */
+    private static byte[] withWhatArrivedSince(RandomAccessFile raf, long end, byte[] kept) throws IOException {
+        long grown = raf.length() - end;
+        if (grown <= 0) {
+            return kept;
+        }
+        byte[] all = java.util.Arrays.copyOf(kept, kept.length + (int) grown);
+        raf.seek(end);
+        raf.readFully(all, kept.length, (int) grown);
+        return all;
     }
 
     private String readEnd() {

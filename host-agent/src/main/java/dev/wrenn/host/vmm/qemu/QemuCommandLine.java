@@ -24,9 +24,12 @@ public final class QemuCommandLine {
                 "-no-user-config",
                 "-display",
                 "none",
-                // A file, never a terminal: QEMU must not inherit or wait on one.
+                // A file, never a terminal: QEMU must not inherit or wait on one. Appending (O_APPEND), so that
+                // ConsoleRotation can cut the file and QEMU's next write lands at its new end.
+                "-chardev",
+                "file,id=serial0,append=on,path=" + escape(spec.consoleLog()),
                 "-serial",
-                "file:" + spec.consoleLog(),
+                "chardev:serial0",
                 "-qmp",
                 "unix:" + escape(spec.qmpSocket()) + ",server=on,wait=off",
                 "-no-reboot"));

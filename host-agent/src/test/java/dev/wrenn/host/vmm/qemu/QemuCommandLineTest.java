@@ -48,7 +48,8 @@ class QemuCommandLineTest {
         List<String> argv = QemuCommandLine.build(spec, Accel.TCG, 2_445_406);
 
         assertThat(pairs(Accel.TCG))
-                .contains("-serial file:/var/lib/wrenn/sandboxes/sb-1/console.log")
+                .contains("-chardev file,id=serial0,append=on,path=/var/lib/wrenn/sandboxes/sb-1/console.log")
+                .contains("-serial chardev:serial0")
                 .contains("-qmp unix:/var/lib/wrenn/sandboxes/sb-1/qmp.sock,server=on,wait=off");
         assertThat(argv).contains("-no-reboot", "-nodefaults").doesNotContain("-nographic");
     }
