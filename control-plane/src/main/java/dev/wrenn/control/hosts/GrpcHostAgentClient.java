@@ -22,6 +22,7 @@ import dev.wrenn.protocol.hostagent.v1.ListDirRequest;
 import dev.wrenn.protocol.hostagent.v1.ListDirResponse;
 import dev.wrenn.protocol.hostagent.v1.ListSandboxesRequest;
 import dev.wrenn.protocol.hostagent.v1.ListSandboxesResponse;
+import dev.wrenn.protocol.hostagent.v1.ListSnapshotsRequest;
 import dev.wrenn.protocol.hostagent.v1.PauseSandboxRequest;
 import dev.wrenn.protocol.hostagent.v1.PingSandboxRequest;
 import dev.wrenn.protocol.hostagent.v1.PtyInputRequest;
@@ -48,6 +49,8 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.BlockingClientCall;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -101,6 +104,19 @@ public final class GrpcHostAgentClient implements HostAgentClient {
                 "ListSandboxes",
                 "on host agent " + address,
                 s -> s.listSandboxes(ListSandboxesRequest.getDefaultInstance()));
+    }
+
+    /** The templates the host holds (committed ones only, never its own base templates), for orphan collection. */
+    @Override
+    public List<HostTemplate> listTemplates() {
+        return unary(
+                        "ListSnapshots",
+                        "on host agent " + address,
+                        s -> s.listSnapshots(ListSnapshotsRequest.getDefaultInstance()))
+                .getSnapshotsList()
+                .stream()
+                .map(t -> new HostTemplate(t.getName(), Instant.ofEpochMilli(t.getCreatedAtUnixMs())))
+                .toList();
     }
 
     @Override
