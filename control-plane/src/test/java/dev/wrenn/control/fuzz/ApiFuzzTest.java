@@ -10,6 +10,7 @@ import dev.wrenn.control.testing.SandboxFixture;
 import dev.wrenn.control.testing.TestServer;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -238,7 +239,12 @@ class ApiFuzzTest {
         for (int i = 0; i + 1 < request.headers().size(); i += 2) {
             builder.header(request.headers().get(i), request.headers().get(i + 1));
         }
-        return fixture.server.http().send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        // A fresh connection per request: Jetty closes a connection after some refusals, and a pooled client can
+        // race that close and read nothing, which would blame the server for the client's reuse.
+        try (HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
+            return client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        }
     }
 
     /** The message of a /v1 error ({@code error.message}) or of an E2B error ({@code message}); "" when neither. */

@@ -15,6 +15,8 @@ import dev.wrenn.protocol.hostagent.v1.ExecStart;
 import dev.wrenn.protocol.hostagent.v1.ExecStreamRequest;
 import dev.wrenn.protocol.hostagent.v1.ExecStreamResponse;
 import dev.wrenn.protocol.hostagent.v1.GetMetricsResponse;
+import dev.wrenn.protocol.hostagent.v1.ListDirRequest;
+import dev.wrenn.protocol.hostagent.v1.ListDirResponse;
 import dev.wrenn.protocol.hostagent.v1.ListSandboxesResponse;
 import dev.wrenn.protocol.hostagent.v1.ReadFileStreamRequest;
 import dev.wrenn.protocol.hostagent.v1.ResumeSandboxResponse;
@@ -218,6 +220,13 @@ public class InMemoryHostAgent extends FakeHostAgent {
         if (vm.status != SandboxStatus.SANDBOX_STATUS_RUNNING) {
             throw new ApiException(ErrorCode.CONFLICT, "PingSandbox sandbox " + sandboxId + ": not running");
         }
+    }
+
+    /** A running VM's directory listing: empty, since its files are a flat map (a real agent lists the guest's). */
+    @Override
+    public ListDirResponse listDir(ListDirRequest request) {
+        pingSandbox(request.getSandboxId());
+        return ListDirResponse.getDefaultInstance();
     }
 
     /** A running VM's metrics, as a real agent reads them from its guest; a paused one's are refused like a ping. */
