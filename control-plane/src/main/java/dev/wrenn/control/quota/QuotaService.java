@@ -9,7 +9,7 @@ import java.time.Clock;
  * Checks a team's request against its quota before anything is made, so a refused create leaves no row and no VM.
  * The check reads usage and then acts without a lock: two creates racing at the limit may both pass (one over).
  */
-public final class QuotaService {
+public final class QuotaService implements QuotaChecks {
     private final QuotaRepository repository;
     private final Quota defaults;
     private final Clock clock;
@@ -32,7 +32,7 @@ public final class QuotaService {
         repository.save(teamId, request.checked(), clock.instant());
     }
 
-    /** Before a sandbox starts running (a create or a resume). */
+    @Override
     public void checkRun(String teamId, int vcpus, int memoryMb) {
         Quota quota = effective(teamId);
         Usage used = usage(teamId);
@@ -41,14 +41,14 @@ public final class QuotaService {
         require(used.memoryMb() + memoryMb <= quota.memoryMb(), "MiB of memory", quota.memoryMb(), used.memoryMb());
     }
 
-    /** Before a user pauses a sandbox. */
+    @Override
     public void checkPause(String teamId) {
         Quota quota = effective(teamId);
         Usage used = usage(teamId);
         require(used.paused() + 1 <= quota.paused(), "paused sandboxes", quota.paused(), used.paused());
     }
 
-    /** Before a snapshot template is made. */
+    @Override
     public void checkTemplate(String teamId) {
         Quota quota = effective(teamId);
         Usage used = usage(teamId);

@@ -9,7 +9,7 @@ import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.error.ErrorCode;
 import dev.wrenn.control.hosts.HostAgentClient;
 import dev.wrenn.control.ids.Ids;
-import dev.wrenn.control.quota.QuotaService;
+import dev.wrenn.control.quota.QuotaChecks;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxResponse;
 import dev.wrenn.protocol.hostagent.v1.ResumeSandboxResponse;
@@ -39,11 +39,11 @@ public final class SandboxService {
     private final HostAgentClient hostAgent;
     private final Clock clock;
     /** Null where no user request arrives (the E2B timeout scheduler's and the proxy's wiring). */
-    private final QuotaService quotas;
+    private final QuotaChecks quotas;
 
     public SandboxService(
             SandboxRepository sandboxes, TemplateRepository templates, HostAgentClient hostAgent, Clock clock) {
-        this(sandboxes, templates, hostAgent, clock, null);
+        this(sandboxes, templates, hostAgent, clock, QuotaChecks.NONE);
     }
 
     public SandboxService(
@@ -51,7 +51,7 @@ public final class SandboxService {
             TemplateRepository templates,
             HostAgentClient hostAgent,
             Clock clock,
-            QuotaService quotas) {
+            QuotaChecks quotas) {
         this.quotas = quotas;
         this.sandboxes = sandboxes;
         this.templateAccess = new TemplateAccess(templates);
@@ -95,9 +95,7 @@ public final class SandboxService {
         TemplateAccess.BootSource source = templateAccess.resolve(teamId, requested.template());
         SandboxSpec spec = requested.withSizes(source.vcpus(), source.memoryMb());
         String agentTemplate = source.agentName();
-        if (quotas != null) {
-            quotas.checkRun(teamId, spec.vcpus(), spec.memoryMb());
-        }
+        quotas.checkRun(teamId, spec.vcpus(), spec.memoryMb());
         Instant now = now();
         Sandbox pending = new Sandbox(
                 id,
@@ -155,9 +153,7 @@ public final class SandboxService {
      */
     public Sandbox pause(String teamId, String id) {
         Sandbox running = require(teamId, id, SandboxOperation.PAUSE);
-        if (quotas != null) {
-            quotas.checkPause(teamId);
-        }
+        quotas.checkPause(teamId);
         try {
             hostAgent.pauseSandbox(id);
         } catch (ApiException e) {
@@ -177,9 +173,7 @@ public final class SandboxService {
      */
     public Sandbox resume(String teamId, String id) {
         Sandbox paused = require(teamId, id, SandboxOperation.RESUME);
-        if (quotas != null) {
-            quotas.checkRun(teamId, paused.vcpus(), paused.memoryMb());
-        }
+        quotas.checkRun(teamId, paused.vcpus(), paused.memoryMb());
         // A resume the host finishes after this call gave up leaves the row paused over a running VM: the
         // reconciler adopts it once the call is no longer in flight.
         try (InFlight.Call call = InFlight.begin(id)) {

@@ -10,7 +10,7 @@ import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.error.ErrorCode;
 import dev.wrenn.control.hosts.HostAgentClient;
 import dev.wrenn.control.ids.Ids;
-import dev.wrenn.control.quota.QuotaService;
+import dev.wrenn.control.quota.QuotaChecks;
 import dev.wrenn.control.sandboxes.SandboxService;
 import dev.wrenn.control.sandboxes.SandboxSpec;
 import dev.wrenn.protocol.hostagent.v1.CreateSnapshotResponse;
@@ -36,11 +36,11 @@ public final class SnapshotService {
     private final Clock clock;
 
     /** Null where no user request arrives. */
-    private final QuotaService quotas;
+    private final QuotaChecks quotas;
 
     public SnapshotService(
             TemplateRepository templates, SandboxService sandboxes, HostAgentClient hostAgent, Clock clock) {
-        this(templates, sandboxes, hostAgent, clock, null);
+        this(templates, sandboxes, hostAgent, clock, QuotaChecks.NONE);
     }
 
     public SnapshotService(
@@ -48,7 +48,7 @@ public final class SnapshotService {
             SandboxService sandboxes,
             HostAgentClient hostAgent,
             Clock clock,
-            QuotaService quotas) {
+            QuotaChecks quotas) {
         this.quotas = quotas;
         this.templates = templates;
         this.sandboxes = sandboxes;
@@ -66,9 +66,7 @@ public final class SnapshotService {
     public Template create(String teamId, String sandboxId, String name, boolean overwrite) {
         String templateName = name == null ? Ids.templateName() : checkedName(name);
         Sandbox sandbox = requireSnapshottable(teamId, sandboxId);
-        if (quotas != null) {
-            quotas.checkTemplate(teamId);
-        }
+        quotas.checkTemplate(teamId);
         templates.find(teamId, templateName).ifPresent(existing -> replaceOrRefuse(existing, overwrite));
         String id = Ids.template();
         CreateSnapshotResponse made = hostAgent.createSnapshot(sandbox.id(), id);

@@ -34,17 +34,10 @@ final class TemplateCatalog {
     /** Deletes a caller's template; an unknown name is not an error (it may be gone already). */
     void delete(String name) {
         SnapshotOperations.checkTemplateName(name, "deleting template");
-        use.writeLock().lock();
         try {
-            List<String> dependents = dependentsOf(name);
-            if (!dependents.isEmpty()) {
-                throw new HostAgentException(
-                        ErrorCode.FAILED_PRECONDITION,
-                        "deleting template %s: %s depend on it; destroy them first".formatted(name, dependents));
-            }
-            store.deleteTemplate(name);
-        } finally {
-            use.writeLock().unlock();
+            whileNothingDependsOn(name, "deleting", () -> store.deleteTemplate(name));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("deleting template " + name, e);
         }
     }
 
@@ -58,13 +51,22 @@ final class TemplateCatalog {
             step.run();
             return;
         }
+        whileNothingDependsOn(name, "replacing", step);
+    }
+
+    /**
+     * Runs {@code step} holding the lock that keeps new clones out, refusing (FAILED_PRECONDITION, naming them) while
+     * any sandbox depends on the template.
+     */
+    private void whileNothingDependsOn(String name, String verb, dev.wrenn.host.snapshot.PublishGuard.Step step)
+            throws java.io.IOException {
         use.writeLock().lock();
         try {
             List<String> dependents = dependentsOf(name);
             if (!dependents.isEmpty()) {
                 throw new HostAgentException(
                         ErrorCode.FAILED_PRECONDITION,
-                        "replacing template %s: %s depend on it; destroy them first".formatted(name, dependents));
+                        "%s template %s: %s depend on it; destroy them first".formatted(verb, name, dependents));
             }
             step.run();
         } finally {

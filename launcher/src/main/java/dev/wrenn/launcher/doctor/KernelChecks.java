@@ -61,7 +61,7 @@ final class KernelChecks {
             return Finding.warn(
                     topic,
                     "could not tell whether the kernel has it (no /proc/config.gz, /boot/config-*, or modules list)",
-                    "if sandboxes fail to start, check the kernel for " + config(feature));
+                    "if sandboxes fail to start, check the kernel for " + feature.configKey());
         }
         if (present.get()) {
             return Finding.ok(topic, "the kernel has it (" + use(feature) + ")");
@@ -70,9 +70,9 @@ final class KernelChecks {
             return Finding.warn(
                     topic,
                     "the kernel lacks it: QEMU sandboxes work; a userfaultfd backend (lazy memory on resume) cannot",
-                    "a kernel with " + config(feature));
+                    "a kernel with " + feature.configKey());
         }
-        return Finding.fail(topic, "the kernel lacks it: " + use(feature), "a kernel with " + config(feature));
+        return Finding.fail(topic, "the kernel lacks it: " + use(feature), "a kernel with " + feature.configKey());
     }
 
     Finding cgroups() {
@@ -104,16 +104,6 @@ final class KernelChecks {
             case VETH -> "veth";
             case NFTABLES -> "nftables";
             case USERFAULTFD -> "userfaultfd";
-        };
-    }
-
-    private static String config(KernelFeature feature) {
-        return switch (feature) {
-            case TUN -> "CONFIG_TUN";
-            case NET_NS -> "CONFIG_NET_NS";
-            case VETH -> "CONFIG_VETH";
-            case NFTABLES -> "CONFIG_NF_TABLES";
-            case USERFAULTFD -> "CONFIG_USERFAULTFD";
         };
     }
 

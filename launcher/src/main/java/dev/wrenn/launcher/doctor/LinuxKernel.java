@@ -33,7 +33,7 @@ final class LinuxKernel implements Probes.Kernel {
         if (module.isPresent() && Files.isDirectory(Path.of("/sys/module", module.get()))) {
             return Optional.of(true);
         }
-        String key = configKey(feature);
+        String key = feature.configKey();
         String text = config();
         if (!text.isEmpty()) {
             return Optional.of(text.contains("\n" + key + "=y") || text.contains("\n" + key + "=m"));
@@ -87,16 +87,6 @@ final class LinuxKernel implements Probes.Kernel {
             case VETH -> Optional.of("veth");
             case NFTABLES -> Optional.of("nf_tables");
             case NET_NS, USERFAULTFD -> Optional.empty();
-        };
-    }
-
-    private static String configKey(KernelFeature feature) {
-        return switch (feature) {
-            case TUN -> "CONFIG_TUN";
-            case NET_NS -> "CONFIG_NET_NS";
-            case VETH -> "CONFIG_VETH";
-            case NFTABLES -> "CONFIG_NF_TABLES";
-            case USERFAULTFD -> "CONFIG_USERFAULTFD";
         };
     }
 

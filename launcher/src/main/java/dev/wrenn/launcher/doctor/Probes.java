@@ -39,12 +39,23 @@ public record Probes(
         Optional<CgroupV2> cgroupV2();
     }
 
+    /** A kernel feature Wrenn needs, with the kernel configuration option that provides it. */
     public enum KernelFeature {
-        TUN,
-        NET_NS,
-        VETH,
-        NFTABLES,
-        USERFAULTFD
+        TUN("CONFIG_TUN"),
+        NET_NS("CONFIG_NET_NS"),
+        VETH("CONFIG_VETH"),
+        NFTABLES("CONFIG_NF_TABLES"),
+        USERFAULTFD("CONFIG_USERFAULTFD");
+
+        private final String configKey;
+
+        KernelFeature(String configKey) {
+            this.configKey = configKey;
+        }
+
+        public String configKey() {
+            return configKey;
+        }
     }
 
     public record CgroupV2(Path mount, Set<String> controllers) {}

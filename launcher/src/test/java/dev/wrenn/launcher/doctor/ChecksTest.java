@@ -48,6 +48,38 @@ class ChecksTest {
                     Optional.of(new Ownership(true, 0, PosixFilePermissions.fromString("rwx------"))));
         }
 
+        Host withCommands(Predicate<String> value) {
+            return new Host(value, kvm, feature, cgroup, disk, memory, busyPorts, dataDir);
+        }
+
+        Host withKvm(KvmResult value) {
+            return new Host(commands, value, feature, cgroup, disk, memory, busyPorts, dataDir);
+        }
+
+        Host withFeature(Optional<Boolean> value) {
+            return new Host(commands, kvm, value, cgroup, disk, memory, busyPorts, dataDir);
+        }
+
+        Host withCgroup(Optional<CgroupV2> value) {
+            return new Host(commands, kvm, feature, value, disk, memory, busyPorts, dataDir);
+        }
+
+        Host withDisk(long value) {
+            return new Host(commands, kvm, feature, cgroup, value, memory, busyPorts, dataDir);
+        }
+
+        Host withMemory(long value) {
+            return new Host(commands, kvm, feature, cgroup, disk, value, busyPorts, dataDir);
+        }
+
+        Host withBusyPorts(Set<Integer> value) {
+            return new Host(commands, kvm, feature, cgroup, disk, memory, value, dataDir);
+        }
+
+        Host withDataDir(Optional<Ownership> value) {
+            return new Host(commands, kvm, feature, cgroup, disk, memory, busyPorts, value);
+        }
+
         List<Finding> findings() {
             Probes probes = new Probes(
                     commands::test,
@@ -97,16 +129,8 @@ class ChecksTest {
     @Test
     void aMissingCommandFailsNamingItsPackageAndTheInstallCommand() {
         Host host = Host.healthy();
-        List<Finding> findings = new Host(
-                        command -> !command.equals("nft"),
-                        host.kvm(),
-                        host.feature(),
-                        host.cgroup(),
-                        host.disk(),
-                        host.memory(),
-                        host.busyPorts(),
-                        host.dataDir())
-                .findings();
+        List<Finding> findings =
+                host.withCommands(command -> !command.equals("nft")).findings();
 
         Finding finding = about(findings, "package nftables");
         assertThat(finding.severity()).isEqualTo(Severity.FAIL);
@@ -117,18 +141,7 @@ class ChecksTest {
     @Test
     void kvmThatHangsAGuestIsAWarningThatSaysWhatTcgCosts() {
         Host host = Host.healthy();
-        Finding kvm = about(
-                new Host(
-                                host.commands(),
-                                new KvmResult(KvmState.UNUSABLE, ""),
-                                host.feature(),
-                                host.cgroup(),
-                                host.disk(),
-                                host.memory(),
-                                host.busyPorts(),
-                                host.dataDir())
-                        .findings(),
-                "kvm");
+        Finding kvm = about(host.withKvm(new KvmResult(KvmState.UNUSABLE, "")).findings(), "kvm");
 
         assertThat(kvm.severity()).isEqualTo(Severity.WARN);
         assertThat(kvm.meaning())
@@ -140,18 +153,7 @@ class ChecksTest {
     @Test
     void absentKvmIsAWarningAndUsableKvmIsFine() {
         Host host = Host.healthy();
-        Finding absent = about(
-                new Host(
-                                host.commands(),
-                                new KvmResult(KvmState.ABSENT, ""),
-                                host.feature(),
-                                host.cgroup(),
-                                host.disk(),
-                                host.memory(),
-                                host.busyPorts(),
-                                host.dataDir())
-                        .findings(),
-                "kvm");
+        Finding absent = about(host.withKvm(new KvmResult(KvmState.ABSENT, "")).findings(), "kvm");
 
         assertThat(absent.severity()).isEqualTo(Severity.WARN);
         assertThat(absent.meaning()).startsWith("/dev/kvm is absent").contains("TCG");
@@ -161,15 +163,8 @@ class ChecksTest {
     @Test
     void aKernelWithoutTunOrNftablesFailsButWithoutUserfaultfdOnlyWarns() {
         Host host = Host.healthy();
-        List<Finding> findings = new Host(
-                        host.commands(),
-                        host.kvm(),
-                        Optional.of(false),
-                        Optional.empty(),
-                        host.disk(),
-                        host.memory(),
-                        host.busyPorts(),
-                        host.dataDir())
+        List<Finding> findings = host.withFeature(Optional.of(false))
+                .withCgroup(Optional.empty())
                 .findings();
 
         assertThat(about(findings, "tun").severity()).isEqualTo(Severity.FAIL);
@@ -183,15 +178,7 @@ class ChecksTest {
     void cgroupV2WithoutItsControllersNamesTheMissingOnes() {
         Host host = Host.healthy();
         Finding cgroup = about(
-                new Host(
-                                host.commands(),
-                                host.kvm(),
-                                host.feature(),
-                                Optional.of(new CgroupV2(Path.of("/sys/fs/cgroup/unified"), Set.of("pids"))),
-                                host.disk(),
-                                host.memory(),
-                                host.busyPorts(),
-                                host.dataDir())
+                host.withCgroup(Optional.of(new CgroupV2(Path.of("/sys/fs/cgroup/unified"), Set.of("pids"))))
                         .findings(),
                 "cgroup v2");
 
@@ -202,16 +189,8 @@ class ChecksTest {
     @Test
     void aBusyPortOrAFullDiskFails() {
         Host host = Host.healthy();
-        List<Finding> findings = new Host(
-                        host.commands(),
-                        host.kvm(),
-                        host.feature(),
-                        host.cgroup(),
-                        Checks.GIB,
-                        host.memory(),
-                        Set.of(8081),
-                        host.dataDir())
-                .findings();
+        List<Finding> findings =
+                host.withDisk(Checks.GIB).withBusyPorts(Set.of(8081)).findings();
 
         assertThat(about(findings, "port 8080").severity()).isEqualTo(Severity.OK);
         assertThat(about(findings, "port 8081").severity()).isEqualTo(Severity.FAIL);
@@ -224,27 +203,11 @@ class ChecksTest {
     void aDataDirectoryOthersCanWriteOrThatRootDoesNotOwnFails() {
         Host host = Host.healthy();
         Finding writable = about(
-                new Host(
-                                host.commands(),
-                                host.kvm(),
-                                host.feature(),
-                                host.cgroup(),
-                                host.disk(),
-                                host.memory(),
-                                host.busyPorts(),
-                                Optional.of(new Ownership(true, 0, PosixFilePermissions.fromString("rwxrwxrwx"))))
+                host.withDataDir(Optional.of(new Ownership(true, 0, PosixFilePermissions.fromString("rwxrwxrwx"))))
                         .findings(),
                 "data directory");
         Finding foreign = about(
-                new Host(
-                                host.commands(),
-                                host.kvm(),
-                                host.feature(),
-                                host.cgroup(),
-                                host.disk(),
-                                host.memory(),
-                                host.busyPorts(),
-                                Optional.of(new Ownership(true, 1000, PosixFilePermissions.fromString("rwx------"))))
+                host.withDataDir(Optional.of(new Ownership(true, 1000, PosixFilePermissions.fromString("rwx------"))))
                         .findings(),
                 "data directory");
 
