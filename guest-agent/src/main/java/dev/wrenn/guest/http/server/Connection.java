@@ -64,7 +64,11 @@ final class Connection implements Runnable {
         Exchange exchange = new Exchange(this, head, body, context, out);
         dispatch(exchange, context);
         exchange.close(); // a handler that returned without closing has answered all it will
-        return exchange.reusable() && body.drain(DRAIN_BYTES);
+        // Drained before a close too: closing a socket with request bytes still unread (a chunked body's last
+        // chunk after the multipart end) makes the kernel reset the connection, which can destroy the response
+        // the client has not read yet.
+        boolean drained = body.drain(DRAIN_BYTES);
+        return exchange.reusable() && drained;
     }
 
     private void dispatch(Exchange exchange, Context context) {
