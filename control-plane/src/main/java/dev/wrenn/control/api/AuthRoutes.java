@@ -4,6 +4,8 @@ import dev.wrenn.control.auth.RateLimiter;
 import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.error.ErrorCode;
 import dev.wrenn.control.service.AccountService;
+import dev.wrenn.control.service.AuthResult;
+import dev.wrenn.control.service.SessionService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
@@ -23,9 +25,12 @@ final class AuthRoutes {
     private final RateLimiter failuresByAccount;
     /** Signups from one address: 60 at once, then one every 30 s. */
     private final RateLimiter signupsByAddress;
+    /** Writes the audit lines of logins. */
+    private final SessionService sessions;
 
-    AuthRoutes(AccountService accounts, Authenticator auth, Clock clock) {
+    AuthRoutes(AccountService accounts, Authenticator auth, Clock clock, SessionService sessions) {
         this.accounts = accounts;
+        this.sessions = sessions;
         this.auth = auth;
         this.loginsByAddress = new RateLimiter("login attempts from this address", 60, 1_000, clock);
         this.failuresByAccount = new RateLimiter("failed logins for this account", 5, 30_000, clock);
@@ -61,10 +66,13 @@ final class AuthRoutes {
         // Checked before the password, so a locked account costs no bcrypt work and answers the same either way.
         failuresByAccount.check(account);
         try {
-            ctx.json(accounts.login(body.email(), body.password()));
+            AuthResult result = accounts.login(body.email(), body.password());
+            sessions.loggedIn(result, ctx.req().getRemoteAddr());
+            ctx.json(result);
         } catch (ApiException e) {
             if (e.code() == ErrorCode.UNAUTHORIZED) {
                 failuresByAccount.tryAcquireQuietly(account);
+                sessions.loginFailed(account, ctx.req().getRemoteAddr());
             }
             throw e;
         }

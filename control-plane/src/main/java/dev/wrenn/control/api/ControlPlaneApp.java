@@ -1,5 +1,7 @@
 package dev.wrenn.control.api;
 
+import dev.wrenn.control.audit.AuditLog;
+import dev.wrenn.control.audit.AuditRoutes;
 import dev.wrenn.control.auth.JwtService;
 import dev.wrenn.control.auth.PasswordHasher;
 import dev.wrenn.control.config.Config;
@@ -8,6 +10,7 @@ import dev.wrenn.control.db.AccountRepository;
 import dev.wrenn.control.db.ApiKeyRepository;
 import dev.wrenn.control.db.Database;
 import dev.wrenn.control.db.SandboxRepository;
+import dev.wrenn.control.db.SessionRepository;
 import dev.wrenn.control.db.TemplateRepository;
 import dev.wrenn.control.e2b.E2bCompat;
 import dev.wrenn.control.exec.ExecRoutes;
@@ -21,6 +24,7 @@ import dev.wrenn.control.sandboxes.SandboxRoutes;
 import dev.wrenn.control.sandboxes.SandboxService;
 import dev.wrenn.control.service.AccountService;
 import dev.wrenn.control.service.ApiKeyService;
+import dev.wrenn.control.service.SessionService;
 import dev.wrenn.control.snapshots.SnapshotRoutes;
 import dev.wrenn.control.snapshots.SnapshotService;
 import io.javalin.Javalin;
@@ -61,7 +65,9 @@ public final class ControlPlaneApp {
             javalin.requestLogger.http(requestMetrics::record);
             ErrorResponses.register(javalin.routes);
             new SystemRoutes(database, registry, components.auth()).register(javalin.routes);
-            new AuthRoutes(components.accounts(), components.auth(), clock).register(javalin.routes);
+            new AuthRoutes(components.accounts(), components.auth(), clock, components.sessions())
+                    .register(javalin.routes);
+            new SessionRoutes(components.sessions(), components.auth(), clock).register(javalin.routes);
             new ApiKeyRoutes(components.apiKeys(), components.auth()).register(javalin.routes);
             components.registerSandboxRoutes(javalin.routes, config);
         });
@@ -89,26 +95,35 @@ public final class ControlPlaneApp {
             SandboxService sandboxes,
             SnapshotService snapshots,
             E2bCompat e2b,
-            QuotaRoutes quotaRoutes) {
+            QuotaRoutes quotaRoutes,
+            SessionService sessions,
+            AuditRoutes auditRoutes) {
         static Components wire(Config config, Database database, HostAgentClient hostAgent, Clock clock) {
-            JwtService tokens = new JwtService(config.jwtSecret(), clock);
-            ApiKeyService apiKeys = new ApiKeyService(new ApiKeyRepository(database), clock);
-            AccountService accounts = new AccountService(
-                    new AccountRepository(database), new PasswordHasher(config.bcryptCost()), tokens, clock);
+            SessionRepository sessionRows = new SessionRepository(database);
+            JwtService tokens = new JwtService(config.jwtSecret(), clock, sessionRows);
+            AuditLog audit = new AuditLog(database, clock, AuditLog.retentionFromEnv(System.getenv()));
+            ApiKeyService apiKeys = new ApiKeyService(new ApiKeyRepository(database), clock, audit);
+            PasswordHasher passwords = new PasswordHasher(config.bcryptCost());
+            AccountService accounts = new AccountService(new AccountRepository(database), passwords, tokens, clock);
             TemplateRepository templates = new TemplateRepository(database);
             QuotaService quotas = new QuotaService(database, Quota.fromEnv(System.getenv()), clock);
             SandboxService sandboxes =
-                    new SandboxService(new SandboxRepository(database), templates, hostAgent, clock, quotas);
-            SnapshotService snapshots = new SnapshotService(templates, sandboxes, hostAgent, clock, quotas);
+                    new SandboxService(new SandboxRepository(database), templates, hostAgent, clock, quotas, audit);
+            SnapshotService snapshots = new SnapshotService(templates, sandboxes, hostAgent, clock, quotas, audit);
+            Authenticator auth = new Authenticator(tokens, apiKeys, accounts::isAdmin);
+            SessionService sessions = new SessionService(
+                    new AccountRepository(database), sessionRows, passwords, tokens, audit, clock);
             return new Components(
                     accounts,
                     apiKeys,
-                    new Authenticator(tokens, apiKeys, accounts::isAdmin),
+                    auth,
                     hostAgent,
                     sandboxes,
                     snapshots,
                     E2bCompat.wire(database, sandboxes, snapshots, hostAgent, clock),
-                    new QuotaRoutes(quotas, new AccountRepository(database), new Authenticator(tokens, apiKeys)));
+                    new QuotaRoutes(quotas, new AccountRepository(database), auth),
+                    sessions,
+                    new AuditRoutes(audit, database, auth));
         }
 
         /** Sandboxes, exec (request and WebSocket), files and snapshots. */
@@ -116,10 +131,12 @@ public final class ControlPlaneApp {
             new SandboxRoutes(sandboxes, hostAgent, auth).register(routes);
             new ExecRoutes(sandboxes, hostAgent, auth).register(routes);
             new ExecStreamSocket(auth, sandboxes, hostAgent).register(routes);
-            new FileRoutes(sandboxes, hostAgent, auth, config.maxUploadBytes()).register(routes);
+            new FileRoutes(sandboxes, hostAgent, auth, config.maxUploadBytes(), FileRoutes.spoolDir(config.dataDir()))
+                    .register(routes);
             new SnapshotRoutes(snapshots, auth).register(routes);
             e2b.registerRoutes(routes, auth);
             quotaRoutes.register(routes);
+            auditRoutes.register(routes);
         }
     }
 }

@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /** Teams' API keys, looked up by the SHA-256 of the key. Every query but the lookup is scoped to one team. */
@@ -17,8 +19,13 @@ public final class ApiKeyRepository {
     }
 
     public void insert(ApiKey key, String keyHash) {
-        database.jdbi()
-                .useHandle(h -> h.createUpdate(
+        insert(key, keyHash, h -> {});
+    }
+
+    /** Inserts the key and, in the same transaction, what {@code alongside} writes (its audit line). */
+    public void insert(ApiKey key, String keyHash, Consumer<Handle> alongside) {
+        database.jdbi().useTransaction(h -> {
+            h.createUpdate(
                                 "INSERT INTO team_api_keys (id, team_id, name, key_hash, key_prefix, created_by, created_at)"
                                         + " VALUES (:id, :team, :name, :hash, :prefix, :by, :at)")
                         .bind("id", key.id())
@@ -27,8 +34,10 @@ public final class ApiKeyRepository {
                         .bind("hash", keyHash)
                         .bind("prefix", key.keyPrefix())
                         .bind("by", key.createdBy())
-                        .bind("at", SqlTime.toMillis(key.createdAt()))
-                        .execute());
+                    .bind("at", SqlTime.toMillis(key.createdAt()))
+                    .execute();
+            alongside.accept(h);
+        });
     }
 
     /** The team's keys, newest first. */
@@ -55,12 +64,22 @@ public final class ApiKeyRepository {
 
     /** Deletes the team's key; false if the team has no key with this id. */
     public boolean delete(String teamId, String id) {
-        return database.jdbi()
-                        .withHandle(h -> h.createUpdate("DELETE FROM team_api_keys WHERE team_id = :team AND id = :id")
-                                .bind("team", teamId)
-                                .bind("id", id)
-                                .execute())
-                > 0;
+        return delete(teamId, id, h -> {});
+    }
+
+    /** As {@link #delete(String, String)}; {@code alongside} writes in the same transaction if a key was deleted. */
+    public boolean delete(String teamId, String id, Consumer<Handle> alongside) {
+        return database.jdbi().inTransaction(h -> {
+            boolean deleted = h.createUpdate("DELETE FROM team_api_keys WHERE team_id = :team AND id = :id")
+                            .bind("team", teamId)
+                            .bind("id", id)
+                            .execute()
+                    > 0;
+            if (deleted) {
+                alongside.accept(h);
+            }
+            return deleted;
+        });
     }
 
     public Optional<ApiKeyOwner> findOwnerByHash(String keyHash) {

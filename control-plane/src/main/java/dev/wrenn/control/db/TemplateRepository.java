@@ -6,6 +6,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
 
@@ -19,9 +22,14 @@ public final class TemplateRepository {
 
     /** @throws ApiException {@link ErrorCode#ALREADY_EXISTS} if the team already has a template of this name */
     public void insert(Template template) {
+        insert(template, h -> {});
+    }
+
+    /** As {@link #insert(Template)}; {@code alongside} writes in the same transaction (its audit line). */
+    public void insert(Template template, Consumer<Handle> alongside) {
         try {
-            database.jdbi()
-                    .useHandle(h -> h.createUpdate("INSERT INTO templates (id, team_id, name, type, vcpus,"
+            database.jdbi().useTransaction(h -> {
+                h.createUpdate("INSERT INTO templates (id, team_id, name, type, vcpus,"
                                     + " memory_mb, size_bytes, created_at, is_public) VALUES (:id, :team, :name, :type,"
                                     + " :vcpus, :memory, :size, :at, :public)")
                             .bind("id", template.id())
@@ -33,7 +41,9 @@ public final class TemplateRepository {
                             .bind("size", template.sizeBytes())
                             .bind("at", SqlTime.toMillis(template.createdAt()))
                             .bind("public", template.isPublic())
-                            .execute());
+                            .execute();
+                alongside.accept(h);
+            });
         } catch (RuntimeException e) {
             if (database.dialect().isUniqueViolation(e)) {
                 throw new ApiException(ErrorCode.ALREADY_EXISTS, "template " + template.name() + " already exists", e);
@@ -71,14 +81,27 @@ public final class TemplateRepository {
 
     /** Shares the team's template with every team, or stops sharing it; false if the team has no such template. */
     public boolean setPublic(String teamId, String name, boolean value) {
-        return database.jdbi()
-                        .withHandle(h -> h.createUpdate(
-                                        "UPDATE templates SET is_public = :public WHERE team_id = :team AND name = :name")
-                                .bind("public", value)
-                                .bind("team", teamId)
-                                .bind("name", name)
-                                .execute())
-                > 0;
+        return setPublic(teamId, name, value, h -> {});
+    }
+
+    /** As {@link #setPublic(String, String, boolean)}; {@code alongside} writes in the same transaction if changed. */
+    public boolean setPublic(String teamId, String name, boolean value, Consumer<Handle> alongside) {
+        return changed(alongside, h -> h.createUpdate(
+                        "UPDATE templates SET is_public = :public WHERE team_id = :team AND name = :name")
+                .bind("public", value)
+                .bind("team", teamId)
+                .bind("name", name)
+                .execute());
+    }
+
+    private boolean changed(Consumer<Handle> alongside, ToIntFunction<Handle> change) {
+        return database.jdbi().inTransaction(h -> {
+            boolean changed = change.applyAsInt(h) > 0;
+            if (changed) {
+                alongside.accept(h);
+            }
+            return changed;
+        });
     }
 
     /** The team's templates, optionally of one type, newest first. */
@@ -95,12 +118,15 @@ public final class TemplateRepository {
     }
 
     public boolean delete(String teamId, String name) {
-        return database.jdbi()
-                        .withHandle(h -> h.createUpdate("DELETE FROM templates WHERE team_id = :team AND name = :name")
-                                .bind("team", teamId)
-                                .bind("name", name)
-                                .execute())
-                > 0;
+        return delete(teamId, name, h -> {});
+    }
+
+    /** As {@link #delete(String, String)}; {@code alongside} writes in the same transaction if a row was deleted. */
+    public boolean delete(String teamId, String name, Consumer<Handle> alongside) {
+        return changed(alongside, h -> h.createUpdate("DELETE FROM templates WHERE team_id = :team AND name = :name")
+                .bind("team", teamId)
+                .bind("name", name)
+                .execute());
     }
 
     private static Template template(ResultSet rs, StatementContext ctx) throws SQLException {

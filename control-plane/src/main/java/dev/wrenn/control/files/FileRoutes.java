@@ -14,9 +14,10 @@ import dev.wrenn.protocol.hostagent.v1.ReadFileStreamRequest;
 import dev.wrenn.protocol.hostagent.v1.WriteFileMeta;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Files in a running sandbox. {@code files/write} and {@code files/read} hold the whole file (up to the upload
- * limit, 413 beyond) and answer all or nothing; {@code files/stream/write} and {@code files/stream/read} pass the
+ * limit, 413 beyond) and answer all or nothing; the upload is held in 1 MiB of memory plus an owner-only spool file
+ * under {@code <data dir>/uploads}, never in a heap buffer of the limit's size; {@code files/stream/write} and {@code files/stream/read} pass the
  * bytes through in 64 KiB pieces and hold no file in memory. All four talk to the host agent's streaming RPCs,
  * whose messages stay small whatever the file's size.
  */
@@ -36,12 +38,20 @@ public final class FileRoutes {
     private final HostAgentClient hostAgent;
     private final Authenticator auth;
     private final long maxUploadBytes;
+    private final Path spoolDir;
 
-    public FileRoutes(SandboxService sandboxes, HostAgentClient hostAgent, Authenticator auth, long maxUploadBytes) {
+    public FileRoutes(
+            SandboxService sandboxes, HostAgentClient hostAgent, Authenticator auth, long maxUploadBytes, Path spoolDir) {
         this.sandboxes = sandboxes;
         this.hostAgent = hostAgent;
         this.auth = auth;
         this.maxUploadBytes = maxUploadBytes;
+        this.spoolDir = spoolDir;
+    }
+
+    /** Where {@code files/write} holds uploads past 1 MiB until they are complete. */
+    public static Path spoolDir(Path dataDir) {
+        return dataDir.resolve("uploads");
     }
 
     public void register(RoutesConfig routes) {
@@ -57,8 +67,10 @@ public final class FileRoutes {
         if (ctx.req().getContentLengthLong() > maxUploadBytes + UploadForm.MAX_FRAMING_BYTES) {
             throw tooLarge();
         }
-        UploadForm form = UploadForm.buffered(multipart(ctx), maxUploadBytes, this::tooLarge);
-        hostAgent.writeFileStream(meta(sandbox, form.path()), new ByteArrayInputStream(form.content()));
+        try (UploadForm form = UploadForm.buffered(multipart(ctx), maxUploadBytes, spoolDir, this::tooLarge);
+                InputStream content = form.content().open()) {
+            hostAgent.writeFileStream(meta(sandbox, form.path()), content);
+        }
         sandboxes.touch(sandbox);
         ctx.status(204);
     }

@@ -4,10 +4,14 @@ import dev.wrenn.control.error.ApiException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.function.Supplier;
 
-/** The upload form: a {@code path} field (the absolute path in the guest) and a {@code file} field (the content). */
-record UploadForm(String path, byte[] content) {
+/**
+ * The upload form: a {@code path} field (the absolute path in the guest) and a {@code file} field (the content, held
+ * by a {@link SpooledFile} until closed).
+ */
+record UploadForm(String path, SpooledFile content) implements AutoCloseable {
     /** Room for the boundaries and part headers around the file. */
     static final long MAX_FRAMING_BYTES = 64 * 1024;
 
@@ -19,24 +23,37 @@ record UploadForm(String path, byte[] content) {
         void accept(String path, InputStream content) throws IOException;
     }
 
-    /** Reads the whole form, the file into memory up to {@code limit} bytes. Fields may come in any order. */
-    static UploadForm buffered(MultipartReader form, long limit, Supplier<ApiException> tooLarge) throws IOException {
+    /**
+     * Reads the whole form, the file up to {@code limit} bytes (spooled to {@code spoolDir} past 1 MiB). Fields may
+     * come in any order; on any refusal nothing is left behind.
+     */
+    static UploadForm buffered(MultipartReader form, long limit, Path spoolDir, Supplier<ApiException> tooLarge)
+            throws IOException {
         String path = null;
-        byte[] content = null;
-        for (MultipartReader.Part part = form.next(); part != null; part = form.next()) {
-            if ("path".equals(part.name())) {
-                path = text(part);
-            } else if ("file".equals(part.name())) {
-                content = part.content().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-                if (content.length > limit) {
-                    throw tooLarge.get();
+        SpooledFile content = null;
+        try {
+            for (MultipartReader.Part part = form.next(); part != null; part = form.next()) {
+                if ("path".equals(part.name())) {
+                    path = text(part);
+                } else if ("file".equals(part.name()) && content == null) {
+                    content = SpooledFile.read(part.content(), limit, spoolDir, tooLarge);
                 }
             }
+            if (content == null) {
+                throw ApiException.invalid("the form has no 'file' field");
+            }
+            return new UploadForm(checkedPath(path), content);
+        } catch (IOException | RuntimeException e) {
+            if (content != null) {
+                content.close();
+            }
+            throw e;
         }
-        if (content == null) {
-            throw ApiException.invalid("the form has no 'file' field");
-        }
-        return new UploadForm(checkedPath(path), content);
+    }
+
+    @Override
+    public void close() throws IOException {
+        content.close();
     }
 
     /**

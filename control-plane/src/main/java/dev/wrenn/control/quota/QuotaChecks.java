@@ -1,5 +1,7 @@
 package dev.wrenn.control.quota;
 
+import org.jdbi.v3.core.Handle;
+
 /**
  * The checks a sandbox or snapshot operation makes before anything is made; each throws 429 {@code quota_exceeded}
  * when the team is at its limit. {@link #NONE} is for services that run without quotas (the E2B timeout scheduler's
@@ -19,6 +21,13 @@ public interface QuotaChecks {
 
     /** Before a sandbox starts running (a create or a resume). */
     void checkRun(String teamId, int vcpus, int memoryMb);
+
+    /**
+     * Inside the transaction that has just inserted a pending sandbox of the team: checks the team's usage, the new
+     * sandbox included, against its quota after making concurrent reservations of the same team wait; throwing rolls
+     * the insert back. {@link #NONE} reserves nothing.
+     */
+    default void reserveRun(Handle h, String teamId, int vcpus, int memoryMb) {}
 
     /** Before a user pauses a sandbox. */
     void checkPause(String teamId);

@@ -1,10 +1,12 @@
 package dev.wrenn.control.quota;
 
 import dev.wrenn.control.db.Database;
+import dev.wrenn.control.db.Dialect;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 
 /** The {@code team_quotas} rows and a team's usage, read from the sandbox and template rows. */
 final class QuotaRepository {
@@ -15,17 +17,35 @@ final class QuotaRepository {
     }
 
     Optional<QuotaRequest> find(String teamId) {
-        return database.jdbi()
-                .withHandle(h -> h.createQuery("SELECT * FROM team_quotas WHERE team_id = :team")
-                        .bind("team", teamId)
-                        .map((rs, ctx) -> new QuotaRequest(
-                                nullable(rs, "max_running"),
-                                nullable(rs, "max_vcpus"),
-                                nullable(rs, "max_memory_mb"),
-                                nullable(rs, "max_disk_mb"),
-                                nullable(rs, "max_paused"),
-                                nullable(rs, "max_templates")))
-                        .findOne());
+        return database.jdbi().withHandle(h -> find(h, teamId));
+    }
+
+    Optional<QuotaRequest> find(Handle h, String teamId) {
+        return h.createQuery("SELECT * FROM team_quotas WHERE team_id = :team")
+                .bind("team", teamId)
+                .map((rs, ctx) -> new QuotaRequest(
+                        nullable(rs, "max_running"),
+                        nullable(rs, "max_vcpus"),
+                        nullable(rs, "max_memory_mb"),
+                        nullable(rs, "max_disk_mb"),
+                        nullable(rs, "max_paused"),
+                        nullable(rs, "max_templates")))
+                .findOne();
+    }
+
+    /**
+     * Makes other transactions that reserve for the same team wait until {@code h}'s commits. SQLite needs nothing:
+     * every transaction there begins IMMEDIATE, holding the database's one write lock. On PostgreSQL the team's row is
+     * locked FOR NO KEY UPDATE, which does not conflict with the KEY SHARE lock the sandbox insert's foreign key
+     * already took (FOR UPDATE would, and two racing creates would deadlock).
+     */
+    void lockTeam(Handle h, String teamId) {
+        if (database.dialect() == Dialect.POSTGRESQL) {
+            h.createQuery("SELECT id FROM teams WHERE id = :team FOR NO KEY UPDATE")
+                    .bind("team", teamId)
+                    .mapTo(String.class)
+                    .findOne();
+        }
     }
 
     private static Integer nullable(ResultSet rs, String column) throws SQLException {
@@ -54,8 +74,11 @@ final class QuotaRepository {
     }
 
     Usage usage(String teamId) {
-        return database.jdbi()
-                .withHandle(h -> h.createQuery("SELECT"
+        return database.jdbi().withHandle(h -> usage(h, teamId));
+    }
+
+    Usage usage(Handle h, String teamId) {
+        return h.createQuery("SELECT"
                                 + " (SELECT COUNT(*) FROM sandboxes WHERE team_id = :team AND status IN ('pending', 'running')) AS running,"
                                 + " (SELECT COALESCE(SUM(vcpus), 0) FROM sandboxes WHERE team_id = :team"
                                 + "   AND status IN ('pending', 'running')) AS vcpus,"
@@ -72,6 +95,6 @@ final class QuotaRepository {
                                 (int) Math.min(Integer.MAX_VALUE, rs.getLong("disk") / (1024 * 1024)),
                                 rs.getInt("paused"),
                                 rs.getInt("templates")))
-                        .one());
+                        .one();
     }
 }

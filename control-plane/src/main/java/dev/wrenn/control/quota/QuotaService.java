@@ -4,10 +4,13 @@ import dev.wrenn.control.db.Database;
 import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.error.ErrorCode;
 import java.time.Clock;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Checks a team's request against its quota before anything is made, so a refused create leaves no row and no VM.
- * The check reads usage and then acts without a lock: two creates racing at the limit may both pass (one over).
+ * A create checks twice: early (no work for a request that cannot pass) and again inside the transaction that
+ * inserts its pending row, after taking the team's lock ({@link #reserveRun}), so creates racing at the limit cannot
+ * together exceed it. Resumes, pauses and snapshots check once, before acting.
  */
 public final class QuotaService implements QuotaChecks {
     private final QuotaRepository repository;
@@ -34,8 +37,18 @@ public final class QuotaService implements QuotaChecks {
 
     @Override
     public void checkRun(String teamId, int vcpus, int memoryMb) {
-        Quota quota = effective(teamId);
-        Usage used = usage(teamId);
+        requireRun(effective(teamId), usage(teamId), vcpus, memoryMb);
+    }
+
+    @Override
+    public void reserveRun(Handle h, String teamId, int vcpus, int memoryMb) {
+        repository.lockTeam(h, teamId);
+        Quota quota = defaults.with(repository.find(h, teamId).orElse(QuotaRequest.NONE));
+        Usage withNew = repository.usage(h, teamId);
+        requireRun(quota, withNew.withoutSandbox(vcpus, memoryMb), vcpus, memoryMb);
+    }
+
+    private static void requireRun(Quota quota, Usage used, int vcpus, int memoryMb) {
         require(used.running() + 1 <= quota.running(), "running sandboxes", quota.running(), used.running());
         require(used.vcpus() + vcpus <= quota.vcpus(), "vCPUs", quota.vcpus(), used.vcpus());
         require(used.memoryMb() + memoryMb <= quota.memoryMb(), "MiB of memory", quota.memoryMb(), used.memoryMb());

@@ -1,5 +1,7 @@
 package dev.wrenn.control.sandboxes;
 
+import dev.wrenn.control.audit.AuditActions;
+import dev.wrenn.control.audit.AuditTrail;
 import dev.wrenn.control.db.Sandbox;
 import dev.wrenn.control.db.SandboxOperation;
 import dev.wrenn.control.db.SandboxRepository;
@@ -19,6 +21,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +41,9 @@ public final class SandboxService {
     private final TemplateAccess templateAccess;
     private final HostAgentClient hostAgent;
     private final Clock clock;
-    /** Null where no user request arrives (the E2B timeout scheduler's and the proxy's wiring). */
+    /** {@link QuotaChecks#NONE} where no user request arrives (the E2B timeout scheduler's and the proxy's wiring). */
     private final QuotaChecks quotas;
+    private final AuditTrail audit;
 
     public SandboxService(
             SandboxRepository sandboxes, TemplateRepository templates, HostAgentClient hostAgent, Clock clock) {
@@ -52,7 +56,18 @@ public final class SandboxService {
             HostAgentClient hostAgent,
             Clock clock,
             QuotaChecks quotas) {
+        this(sandboxes, templates, hostAgent, clock, quotas, AuditTrail.NONE);
+    }
+
+    public SandboxService(
+            SandboxRepository sandboxes,
+            TemplateRepository templates,
+            HostAgentClient hostAgent,
+            Clock clock,
+            QuotaChecks quotas,
+            AuditTrail audit) {
         this.quotas = quotas;
+        this.audit = audit;
         this.sandboxes = sandboxes;
         this.templateAccess = new TemplateAccess(templates);
         this.hostAgent = hostAgent;
@@ -113,7 +128,15 @@ public final class SandboxService {
                 null,
                 null,
                 now);
-        sandboxes.insert(pending, alongside);
+        // The quota is checked again inside the insert's transaction, serialised per team, so racing creates cannot
+        // together pass it; the audit line commits with the row.
+        Consumer<Handle> audited =
+                audit.entry(teamId, AuditActions.SANDBOX_CREATED, id, Map.of("template", spec.template()));
+        sandboxes.insert(pending, (h, inserted) -> {
+            quotas.reserveRun(h, teamId, spec.vcpus(), spec.memoryMb());
+            audited.accept(h);
+            alongside.accept(h, inserted);
+        });
         CreateSandboxResponse booted = boot(pending, agentTemplate, envVars);
         Sandbox running = pending.running(booted.getHostIp(), now());
         if (!sandboxes.updateIfStatus(running, SandboxStatus.PENDING)) {
@@ -235,6 +258,7 @@ public final class SandboxService {
             }
         }
         markStopped(sandbox);
+        audit.record(teamId, AuditActions.SANDBOX_DELETED, id);
     }
 
     /** Retries the compare-and-set until the row is stopped: a create or the reconciler may move it meanwhile. */

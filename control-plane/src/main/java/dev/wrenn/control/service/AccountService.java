@@ -86,7 +86,7 @@ public final class AccountService {
         }
     }
 
-    private static void validatePassword(String password) {
+    static void validatePassword(String password) {
         if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
             throw ApiException.invalid("password must be at least " + MIN_PASSWORD_LENGTH + " characters");
         }

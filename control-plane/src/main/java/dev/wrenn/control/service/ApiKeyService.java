@@ -1,5 +1,7 @@
 package dev.wrenn.control.service;
 
+import dev.wrenn.control.audit.AuditActions;
+import dev.wrenn.control.audit.AuditTrail;
 import dev.wrenn.control.auth.ApiKeyFormat;
 import dev.wrenn.control.db.ApiKey;
 import dev.wrenn.control.db.ApiKeyOwner;
@@ -8,6 +10,7 @@ import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.ids.Ids;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,10 +23,16 @@ public final class ApiKeyService {
 
     private final ApiKeyRepository keys;
     private final Clock clock;
+    private final AuditTrail audit;
 
     public ApiKeyService(ApiKeyRepository keys, Clock clock) {
+        this(keys, clock, AuditTrail.NONE);
+    }
+
+    public ApiKeyService(ApiKeyRepository keys, Clock clock, AuditTrail audit) {
         this.keys = keys;
         this.clock = clock;
+        this.audit = audit;
     }
 
     public CreatedApiKey create(String teamId, String userId, String nameOrNull) {
@@ -40,7 +49,12 @@ public final class ApiKeyService {
         }
         ApiKeyFormat.NewApiKey generated = ApiKeyFormat.generate(kind);
         ApiKey key = new ApiKey(Ids.apiKey(), teamId, name, generated.prefix(), userId, null, clock.instant(), null);
-        keys.insert(key, generated.hash());
+        // The audit line names the key by id and shown prefix; the secret never leaves this method but in the answer.
+        keys.insert(
+                key,
+                generated.hash(),
+                audit.entry(teamId, AuditActions.API_KEY_CREATED, key.id(), Map.of("name", name, "prefix",
+                        generated.prefix())));
         ApiKey stored = keys.find(teamId, key.id()).orElse(key);
         return new CreatedApiKey(stored, generated.plaintext());
     }
@@ -51,7 +65,7 @@ public final class ApiKeyService {
 
     /** @throws ApiException not_found if the team has no such key (another team's key included) */
     public void delete(String teamId, String id) {
-        if (!keys.delete(teamId, id)) {
+        if (!keys.delete(teamId, id, audit.entry(teamId, AuditActions.API_KEY_DELETED, id, Map.of()))) {
             throw ApiException.notFound("API key " + id + " not found");
         }
     }

@@ -1,5 +1,11 @@
 package dev.wrenn.control.snapshots;
 
+import dev.wrenn.control.audit.AuditActions;
+import dev.wrenn.control.audit.AuditTrail;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Handle;
+
 import dev.wrenn.control.db.Sandbox;
 import dev.wrenn.control.db.SandboxOperation;
 import dev.wrenn.control.db.SandboxStatus;
@@ -35,8 +41,9 @@ public final class SnapshotService {
     private final HostAgentClient hostAgent;
     private final Clock clock;
 
-    /** Null where no user request arrives. */
+    /** {@link QuotaChecks#NONE} where no user request arrives. */
     private final QuotaChecks quotas;
+    private final AuditTrail audit;
 
     public SnapshotService(
             TemplateRepository templates, SandboxService sandboxes, HostAgentClient hostAgent, Clock clock) {
@@ -49,7 +56,18 @@ public final class SnapshotService {
             HostAgentClient hostAgent,
             Clock clock,
             QuotaChecks quotas) {
+        this(templates, sandboxes, hostAgent, clock, quotas, AuditTrail.NONE);
+    }
+
+    public SnapshotService(
+            TemplateRepository templates,
+            SandboxService sandboxes,
+            HostAgentClient hostAgent,
+            Clock clock,
+            QuotaChecks quotas,
+            AuditTrail audit) {
         this.quotas = quotas;
+        this.audit = audit;
         this.templates = templates;
         this.sandboxes = sandboxes;
         this.hostAgent = hostAgent;
@@ -115,7 +133,7 @@ public final class SnapshotService {
     public void delete(String teamId, String name) {
         Template template = requireOwn(teamId, name);
         hostAgent.deleteSnapshot(template.id());
-        templates.delete(teamId, template.name());
+        templates.delete(teamId, template.name(), deleted(template));
     }
 
     /**
@@ -125,7 +143,15 @@ public final class SnapshotService {
      */
     public Template setPublic(String teamId, String nameOrId, boolean value) {
         Template template = requireOwn(teamId, nameOrId);
-        templates.setPublic(teamId, template.name(), value);
+        templates.setPublic(
+                teamId,
+                template.name(),
+                value,
+                audit.entry(
+                        teamId,
+                        AuditActions.TEMPLATE_PUBLIC_CHANGED,
+                        template.id(),
+                        Map.of("name", template.name(), "public", String.valueOf(value))));
         return template.withPublic(value);
     }
 
@@ -166,13 +192,19 @@ public final class SnapshotService {
                     "template " + existing.name() + " already exists (add ?overwrite=true to replace it)");
         }
         hostAgent.deleteSnapshot(existing.id());
-        templates.delete(existing.teamId(), existing.name());
+        templates.delete(existing.teamId(), existing.name(), deleted(existing));
     }
 
     /** A concurrent create of the same name may have won; then this snapshot's files are dropped again. */
     private void insertOrDropFiles(Template template) {
         try {
-            templates.insert(template);
+            templates.insert(
+                    template,
+                    audit.entry(
+                            template.teamId(),
+                            AuditActions.TEMPLATE_CREATED,
+                            template.id(),
+                            Map.of("name", template.name())));
         } catch (RuntimeException e) {
             try {
                 hostAgent.deleteSnapshot(template.id());
@@ -184,6 +216,11 @@ public final class SnapshotService {
             }
             throw e;
         }
+    }
+
+    private Consumer<Handle> deleted(Template template) {
+        return audit.entry(
+                template.teamId(), AuditActions.TEMPLATE_DELETED, template.id(), Map.of("name", template.name()));
     }
 
     private Instant now() {

@@ -2,6 +2,7 @@ package dev.wrenn.control.ws;
 
 import dev.wrenn.control.api.Authenticator;
 import dev.wrenn.control.api.Principal;
+import dev.wrenn.control.api.StreamLimits;
 import dev.wrenn.control.db.SandboxOperation;
 import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.sandboxes.SandboxService;
@@ -22,7 +23,9 @@ import java.util.function.Function;
  * ways: credentials in the upgrade's headers, checked before the upgrade so that a refusal is an ordinary JSON answer
  * (401, 404, 409); or, from a browser, which cannot set headers on a WebSocket, a first frame
  * {@code {"type":"auth","token":...}} within {@link #AUTH_DEADLINE}. Once the caller is known, each connection
- * follows its socket's own {@link Protocol}.
+ * follows its socket's own {@link Protocol}. Each connection holds a share of its caller's
+ * {@link StreamLimits} from then until it ends: past the limit an upgrade with credentials is answered 429, a
+ * connection that authenticates by frame gets an error frame and is closed.
  */
 public final class AuthenticatedSocket<F extends AuthenticatedSocket.Frame> {
     public static final Duration AUTH_DEADLINE = Duration.ofSeconds(10);
@@ -104,20 +107,26 @@ public final class AuthenticatedSocket<F extends AuthenticatedSocket.Frame> {
     }
 
     /** The caller behind a connection's first frame, which must be an auth frame, if the sandbox runs. */
-    Principal authenticate(Frame frame, String sandboxId) {
+    Principal authenticate(Frame frame, String sandboxId, String address) {
         if (!frame.type().equals("auth")) {
             throw ApiException.unauthorized(
                     "authenticate first: send {\"type\":\"auth\",\"token\":\"<API key or user token>\"}");
         }
-        Principal caller = auth.callerFromToken(frame.token());
+        Principal caller = auth.callerFromToken(frame.token(), address);
         sandboxes.require(caller.teamId(), sandboxId, SandboxOperation.EXEC);
         return caller;
+    }
+
+    /** @throws ApiException 429 when the caller holds as many streams as it may */
+    StreamLimits.Lease lease(Principal caller) {
+        return auth.streams().acquire(caller);
     }
 
     private void beforeUpgrade(Context ctx) {
         if (auth.hasCredentialHeaders(ctx)) {
             Principal caller = auth.apiKeyOrJwtCaller(ctx);
             sandboxes.require(caller.teamId(), ctx.pathParam("id"), SandboxOperation.EXEC);
+            auth.streams().check(caller);
             ctx.attribute(CALLER, caller);
         }
     }
@@ -138,7 +147,9 @@ public final class AuthenticatedSocket<F extends AuthenticatedSocket.Frame> {
         Principal caller = ctx.attribute(CALLER);
         SocketConnection<F> connection = new SocketConnection<>(ctx.session, ctx.pathParam("id"), caller, this);
         connections.put(ctx.sessionId(), connection);
-        if (caller == null) {
+        if (caller != null) {
+            connection.holdLease(caller);
+        } else {
             CompletableFuture.delayedExecutor(AUTH_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
                     .execute(connection::onAuthDeadline);
         }

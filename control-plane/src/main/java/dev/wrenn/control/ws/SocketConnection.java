@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wrenn.control.api.JsonBodies;
 import dev.wrenn.control.api.Principal;
+import dev.wrenn.control.api.StreamLimits;
 import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.ws.AuthenticatedSocket.Frame;
 import dev.wrenn.control.ws.AuthenticatedSocket.Protocol;
+import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutionException;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -45,6 +47,8 @@ public final class SocketConnection<F extends Frame> {
     private Phase phase;
     private Principal caller;
     private Runnable stop;
+    /** The caller's share of its stream limits, given back when the connection ends. */
+    private StreamLimits.Lease lease;
 
     SocketConnection(Session session, String sandboxId, Principal authenticated, AuthenticatedSocket<F> socket) {
         this.session = session;
@@ -161,19 +165,50 @@ public final class SocketConnection<F extends Frame> {
     }
 
     private void authenticate(F frame) {
-        Principal who = socket.authenticate(frame, sandboxId);
+        Principal who = socket.authenticate(frame, sandboxId, remoteAddress());
+        StreamLimits.Lease taken = socket.lease(who);
         synchronized (this) {
             caller = who;
-            phase = Phase.AWAIT_START;
+            lease = taken;
+            phase = phase == Phase.ENDED ? Phase.ENDED : Phase.AWAIT_START;
         }
+        if (phase() == Phase.ENDED) {
+            taken.close(); // the connection went away while it authenticated
+        }
+    }
+
+    /** For a caller known from the upgrade: takes its share, or fails the connection past the limit. */
+    void holdLease(Principal who) {
+        try {
+            StreamLimits.Lease taken = socket.lease(who);
+            synchronized (this) {
+                lease = taken;
+            }
+            if (phase() == Phase.ENDED) {
+                taken.close();
+            }
+        } catch (ApiException e) {
+            fail(e.getMessage(), POLICY_VIOLATION);
+        }
+    }
+
+    private String remoteAddress() {
+        return session.getRemoteSocketAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress()
+                : null;
     }
 
     private void end() {
         Runnable running;
+        StreamLimits.Lease held;
         synchronized (this) {
             phase = Phase.ENDED;
             running = stop;
             stop = null;
+            held = lease;
+        }
+        if (held != null) {
+            held.close();
         }
         if (running != null) {
             running.run();

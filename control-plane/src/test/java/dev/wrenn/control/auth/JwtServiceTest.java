@@ -26,9 +26,19 @@ class JwtServiceTest {
     void aTokenCarriesTheUserTeamAndEmailAndExpiresAfterSixHours() throws Exception {
         String token = at(T0).issue("usr-00000001", "team-00000001", "ada@example.com");
 
-        assertThat(at(T0.plus(Duration.ofHours(6)).minusSeconds(1)).verify(token))
-                .isEqualTo(new UserClaims("usr-00000001", "team-00000001", "ada@example.com"));
         JWTClaimsSet claims = SignedJWT.parse(token).getJWTClaimsSet();
+        assertThat(at(T0.plus(Duration.ofHours(6)).minusSeconds(1)).verify(token))
+                .isEqualTo(new UserClaims(
+                        "usr-00000001",
+                        "team-00000001",
+                        "ada@example.com",
+                        claims.getJWTID(),
+                        0,
+                        T0.plus(Duration.ofHours(6))));
+        assertThat(claims.getJWTID()).hasSize(32);
+        assertThat(at(T0).issue("usr-00000001", "team-00000001", "ada@example.com"))
+                .as("every token has its own id, so a logout revokes one token")
+                .isNotEqualTo(token);
         assertThat(claims.getIssueTime().toInstant()).isEqualTo(T0);
         assertThat(claims.getExpirationTime().toInstant()).isEqualTo(T0.plus(Duration.ofHours(6)));
         assertThat(SignedJWT.parse(token).getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.HS256);
@@ -51,6 +61,34 @@ class JwtServiceTest {
                 .subject("usr-00000001")
                 .claim("team_id", "team-00000001")
                 .build())));
+    }
+
+    @Test
+    void tokensWithoutAnIdOrAGenerationAndRevokedTokensAreRefused() throws Exception {
+        assertUnauthorized(() -> at(T0).verify(sign(new JWTClaimsSet.Builder()
+                .subject("usr-00000001")
+                .claim("team_id", "team-00000001")
+                .claim("gen", 0)
+                .expirationTime(Date.from(T0.plusSeconds(60)))
+                .build())));
+        assertUnauthorized(() -> at(T0).verify(sign(new JWTClaimsSet.Builder()
+                .subject("usr-00000001")
+                .claim("team_id", "team-00000001")
+                .jwtID("0123")
+                .expirationTime(Date.from(T0.plusSeconds(60)))
+                .build())));
+        JwtService revokingAll = new JwtService(SECRET, Clock.fixed(T0, ZoneOffset.UTC), new TokenRevocations() {
+            @Override
+            public long generation(String userId) {
+                return 3;
+            }
+
+            @Override
+            public boolean isRevoked(UserClaims claims) {
+                return claims.generation() == 3;
+            }
+        });
+        assertUnauthorized(() -> revokingAll.verify(revokingAll.issue("usr-1", "team-1", "e")));
     }
 
     @Test
