@@ -51,8 +51,7 @@ public final class Authenticator {
         this(tokens, apiKeys, isAdmin, StreamLimits.fromEnv(System.getenv()));
     }
 
-    public Authenticator(
-            JwtService tokens, ApiKeyService apiKeys, Predicate<String> isAdmin, StreamLimits streams) {
+    public Authenticator(JwtService tokens, ApiKeyService apiKeys, Predicate<String> isAdmin, StreamLimits streams) {
         this.tokens = tokens;
         this.apiKeys = apiKeys;
         this.isAdmin = isAdmin;

@@ -111,8 +111,8 @@ public final class ControlPlaneApp {
                     new SandboxService(new SandboxRepository(database), templates, hostAgent, clock, quotas, audit);
             SnapshotService snapshots = new SnapshotService(templates, sandboxes, hostAgent, clock, quotas, audit);
             Authenticator auth = new Authenticator(tokens, apiKeys, accounts::isAdmin);
-            SessionService sessions = new SessionService(
-                    new AccountRepository(database), sessionRows, passwords, tokens, audit, clock);
+            SessionService sessions =
+                    new SessionService(new AccountRepository(database), sessionRows, passwords, tokens, audit, clock);
             return new Components(
                     accounts,
                     apiKeys,

@@ -31,7 +31,8 @@ public final class StreamLimits {
     /** From {@value #PER_CREDENTIAL_ENV} and {@value #PER_TEAM_ENV}, else the defaults. */
     public static StreamLimits fromEnv(Map<String, String> env) {
         return new StreamLimits(
-                positive(env, PER_CREDENTIAL_ENV, DEFAULT_PER_CREDENTIAL), positive(env, PER_TEAM_ENV, DEFAULT_PER_TEAM));
+                positive(env, PER_CREDENTIAL_ENV, DEFAULT_PER_CREDENTIAL),
+                positive(env, PER_TEAM_ENV, DEFAULT_PER_TEAM));
     }
 
     /** One open connection's share; {@link #close} gives it back once, later calls do nothing. */

@@ -56,8 +56,8 @@ public final class AuditLog implements AuditTrail {
         } catch (NumberFormatException e) {
             // refused below with the variable's name
         }
-        throw new IllegalArgumentException(RETENTION_ENV + " must be a whole number of days, at least 1 (got '"
-                + days + "')");
+        throw new IllegalArgumentException(
+                RETENTION_ENV + " must be a whole number of days, at least 1 (got '" + days + "')");
     }
 
     @Override
@@ -77,18 +77,19 @@ public final class AuditLog implements AuditTrail {
 
     /** Up to {@code query.limit()} lines of the team's log, newest first, after the query's cursor. */
     public List<AuditEntry> page(String teamId, AuditQuery query) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM audit_log WHERE team_id = :team"
-                        + " AND created_at >= :since AND created_at < :until"
-                        + " AND (created_at < :cursorAt OR (created_at = :cursorAt AND id < :cursorId))"
-                        + " ORDER BY created_at DESC, id DESC LIMIT :limit")
-                .bind("team", teamId)
-                .bind("since", query.since().toEpochMilli())
-                .bind("until", query.until().toEpochMilli())
-                .bind("cursorAt", query.after().createdAt())
-                .bind("cursorId", query.after().id())
-                .bind("limit", query.limit())
-                .map(AuditLog::entry)
-                .list());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT * FROM audit_log WHERE team_id = :team"
+                                + " AND created_at >= :since AND created_at < :until"
+                                + " AND (created_at < :cursorAt OR (created_at = :cursorAt AND id < :cursorId))"
+                                + " ORDER BY created_at DESC, id DESC LIMIT :limit")
+                        .bind("team", teamId)
+                        .bind("since", query.since().toEpochMilli())
+                        .bind("until", query.until().toEpochMilli())
+                        .bind("cursorAt", query.after().createdAt())
+                        .bind("cursorId", query.after().id())
+                        .bind("limit", query.limit())
+                        .map(AuditLog::entry)
+                        .list());
     }
 
     /** Deletes lines past the retention and revocations past their token's expiry; the number of lines deleted. */

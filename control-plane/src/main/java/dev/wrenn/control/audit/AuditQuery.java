@@ -55,8 +55,8 @@ public record AuditQuery(Instant since, Instant until, Cursor after, int limit) 
         try {
             return Instant.parse(value.strip());
         } catch (DateTimeParseException e) {
-            throw ApiException.invalid(name + " must be an RFC 3339 time such as 2026-01-31T12:00:00Z (got '" + value
-                    + "')");
+            throw ApiException.invalid(
+                    name + " must be an RFC 3339 time such as 2026-01-31T12:00:00Z (got '" + value + "')");
         }
     }
 

@@ -54,7 +54,8 @@ public final class AuditRoutes {
             throw ApiException.notFound("team " + teamId + " not found");
         }
         if (!role.equals("owner") && !role.equals("admin")) {
-            throw new ApiException(ErrorCode.FORBIDDEN, "reading team " + teamId + "'s audit log needs a team administrator");
+            throw new ApiException(
+                    ErrorCode.FORBIDDEN, "reading team " + teamId + "'s audit log needs a team administrator");
         }
     }
 

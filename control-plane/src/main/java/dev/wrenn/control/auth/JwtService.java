@@ -96,8 +96,7 @@ public final class JwtService {
         if (userId == null || teamId == null || tokenId == null || generation == null) {
             throw invalid();
         }
-        return new UserClaims(
-                userId, teamId, claims.getStringClaim("email"), tokenId, generation, expires.toInstant());
+        return new UserClaims(userId, teamId, claims.getStringClaim("email"), tokenId, generation, expires.toInstant());
     }
 
     private static String newTokenId() {

@@ -25,15 +25,14 @@ public final class ApiKeyRepository {
     /** Inserts the key and, in the same transaction, what {@code alongside} writes (its audit line). */
     public void insert(ApiKey key, String keyHash, Consumer<Handle> alongside) {
         database.jdbi().useTransaction(h -> {
-            h.createUpdate(
-                                "INSERT INTO team_api_keys (id, team_id, name, key_hash, key_prefix, created_by, created_at)"
-                                        + " VALUES (:id, :team, :name, :hash, :prefix, :by, :at)")
-                        .bind("id", key.id())
-                        .bind("team", key.teamId())
-                        .bind("name", key.name())
-                        .bind("hash", keyHash)
-                        .bind("prefix", key.keyPrefix())
-                        .bind("by", key.createdBy())
+            h.createUpdate("INSERT INTO team_api_keys (id, team_id, name, key_hash, key_prefix, created_by, created_at)"
+                            + " VALUES (:id, :team, :name, :hash, :prefix, :by, :at)")
+                    .bind("id", key.id())
+                    .bind("team", key.teamId())
+                    .bind("name", key.name())
+                    .bind("hash", keyHash)
+                    .bind("prefix", key.keyPrefix())
+                    .bind("by", key.createdBy())
                     .bind("at", SqlTime.toMillis(key.createdAt()))
                     .execute();
             alongside.accept(h);

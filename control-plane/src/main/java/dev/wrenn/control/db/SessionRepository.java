@@ -30,13 +30,14 @@ public final class SessionRepository implements TokenRevocations {
 
     @Override
     public boolean isRevoked(UserClaims claims) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT u.token_generation,"
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT u.token_generation,"
                                 + " (SELECT COUNT(*) FROM revoked_tokens r WHERE r.jti = :jti) AS revoked"
                                 + " FROM users u WHERE u.id = :user")
                         .bind("jti", claims.tokenId())
                         .bind("user", claims.userId())
-                        .map((rs, ctx) -> rs.getLong("token_generation") != claims.generation()
-                                || rs.getLong("revoked") > 0)
+                        .map((rs, ctx) ->
+                                rs.getLong("token_generation") != claims.generation() || rs.getLong("revoked") > 0)
                         .findOne())
                 .orElse(true);
     }

@@ -30,18 +30,18 @@ public final class TemplateRepository {
         try {
             database.jdbi().useTransaction(h -> {
                 h.createUpdate("INSERT INTO templates (id, team_id, name, type, vcpus,"
-                                    + " memory_mb, size_bytes, created_at, is_public) VALUES (:id, :team, :name, :type,"
-                                    + " :vcpus, :memory, :size, :at, :public)")
-                            .bind("id", template.id())
-                            .bind("team", template.teamId())
-                            .bind("name", template.name())
-                            .bind("type", template.type().wireName())
-                            .bind("vcpus", template.vcpus())
-                            .bind("memory", template.memoryMb())
-                            .bind("size", template.sizeBytes())
-                            .bind("at", SqlTime.toMillis(template.createdAt()))
-                            .bind("public", template.isPublic())
-                            .execute();
+                                + " memory_mb, size_bytes, created_at, is_public) VALUES (:id, :team, :name, :type,"
+                                + " :vcpus, :memory, :size, :at, :public)")
+                        .bind("id", template.id())
+                        .bind("team", template.teamId())
+                        .bind("name", template.name())
+                        .bind("type", template.type().wireName())
+                        .bind("vcpus", template.vcpus())
+                        .bind("memory", template.memoryMb())
+                        .bind("size", template.sizeBytes())
+                        .bind("at", SqlTime.toMillis(template.createdAt()))
+                        .bind("public", template.isPublic())
+                        .execute();
                 alongside.accept(h);
             });
         } catch (RuntimeException e) {
@@ -86,12 +86,13 @@ public final class TemplateRepository {
 
     /** As {@link #setPublic(String, String, boolean)}; {@code alongside} writes in the same transaction if changed. */
     public boolean setPublic(String teamId, String name, boolean value, Consumer<Handle> alongside) {
-        return changed(alongside, h -> h.createUpdate(
-                        "UPDATE templates SET is_public = :public WHERE team_id = :team AND name = :name")
-                .bind("public", value)
-                .bind("team", teamId)
-                .bind("name", name)
-                .execute());
+        return changed(
+                alongside,
+                h -> h.createUpdate("UPDATE templates SET is_public = :public WHERE team_id = :team AND name = :name")
+                        .bind("public", value)
+                        .bind("team", teamId)
+                        .bind("name", name)
+                        .execute());
     }
 
     private boolean changed(Consumer<Handle> alongside, ToIntFunction<Handle> change) {
@@ -123,10 +124,12 @@ public final class TemplateRepository {
 
     /** As {@link #delete(String, String)}; {@code alongside} writes in the same transaction if a row was deleted. */
     public boolean delete(String teamId, String name, Consumer<Handle> alongside) {
-        return changed(alongside, h -> h.createUpdate("DELETE FROM templates WHERE team_id = :team AND name = :name")
-                .bind("team", teamId)
-                .bind("name", name)
-                .execute());
+        return changed(
+                alongside,
+                h -> h.createUpdate("DELETE FROM templates WHERE team_id = :team AND name = :name")
+                        .bind("team", teamId)
+                        .bind("name", name)
+                        .execute());
     }
 
     private static Template template(ResultSet rs, StatementContext ctx) throws SQLException {

@@ -151,7 +151,12 @@ public final class SandboxProxy implements AutoCloseable {
             }
             forwardIfAllowed(exchange, route.get());
         } catch (IOException | RuntimeException e) {
-            LOG.debug("proxying {} {} failed: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString());
+            // The path only: a signed /files URL carries its signature in the query, which is a credential.
+            LOG.debug(
+                    "proxying {} {} failed: {}",
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getRawPath(),
+                    e.getClass().getSimpleName());
         }
     }
 

@@ -41,7 +41,11 @@ public final class FileRoutes {
     private final Path spoolDir;
 
     public FileRoutes(
-            SandboxService sandboxes, HostAgentClient hostAgent, Authenticator auth, long maxUploadBytes, Path spoolDir) {
+            SandboxService sandboxes,
+            HostAgentClient hostAgent,
+            Authenticator auth,
+            long maxUploadBytes,
+            Path spoolDir) {
         this.sandboxes = sandboxes;
         this.hostAgent = hostAgent;
         this.auth = auth;

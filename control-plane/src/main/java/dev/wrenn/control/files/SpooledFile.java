@@ -84,7 +84,9 @@ final class SpooledFile implements AutoCloseable {
                     spoolDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         return Files.createTempFile(
-                spoolDir, "upload-", ".part", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
-                        "rw-------")));
+                spoolDir,
+                "upload-",
+                ".part",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     }
 }

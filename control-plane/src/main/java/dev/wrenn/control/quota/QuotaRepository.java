@@ -79,22 +79,22 @@ final class QuotaRepository {
 
     Usage usage(Handle h, String teamId) {
         return h.createQuery("SELECT"
-                                + " (SELECT COUNT(*) FROM sandboxes WHERE team_id = :team AND status IN ('pending', 'running')) AS running,"
-                                + " (SELECT COALESCE(SUM(vcpus), 0) FROM sandboxes WHERE team_id = :team"
-                                + "   AND status IN ('pending', 'running')) AS vcpus,"
-                                + " (SELECT COALESCE(SUM(memory_mb), 0) FROM sandboxes WHERE team_id = :team"
-                                + "   AND status IN ('pending', 'running')) AS memory,"
-                                + " (SELECT COALESCE(SUM(size_bytes), 0) FROM templates WHERE team_id = :team) AS disk,"
-                                + " (SELECT COUNT(*) FROM sandboxes WHERE team_id = :team AND status = 'paused') AS paused,"
-                                + " (SELECT COUNT(*) FROM templates WHERE team_id = :team) AS templates")
-                        .bind("team", teamId)
-                        .map((rs, ctx) -> new Usage(
-                                rs.getInt("running"),
-                                rs.getInt("vcpus"),
-                                rs.getInt("memory"),
-                                (int) Math.min(Integer.MAX_VALUE, rs.getLong("disk") / (1024 * 1024)),
-                                rs.getInt("paused"),
-                                rs.getInt("templates")))
-                        .one();
+                        + " (SELECT COUNT(*) FROM sandboxes WHERE team_id = :team AND status IN ('pending', 'running')) AS running,"
+                        + " (SELECT COALESCE(SUM(vcpus), 0) FROM sandboxes WHERE team_id = :team"
+                        + "   AND status IN ('pending', 'running')) AS vcpus,"
+                        + " (SELECT COALESCE(SUM(memory_mb), 0) FROM sandboxes WHERE team_id = :team"
+                        + "   AND status IN ('pending', 'running')) AS memory,"
+                        + " (SELECT COALESCE(SUM(size_bytes), 0) FROM templates WHERE team_id = :team) AS disk,"
+                        + " (SELECT COUNT(*) FROM sandboxes WHERE team_id = :team AND status = 'paused') AS paused,"
+                        + " (SELECT COUNT(*) FROM templates WHERE team_id = :team) AS templates")
+                .bind("team", teamId)
+                .map((rs, ctx) -> new Usage(
+                        rs.getInt("running"),
+                        rs.getInt("vcpus"),
+                        rs.getInt("memory"),
+                        (int) Math.min(Integer.MAX_VALUE, rs.getLong("disk") / (1024 * 1024)),
+                        rs.getInt("paused"),
+                        rs.getInt("templates")))
+                .one();
     }
 }

@@ -43,6 +43,7 @@ public final class SandboxService {
     private final Clock clock;
     /** {@link QuotaChecks#NONE} where no user request arrives (the E2B timeout scheduler's and the proxy's wiring). */
     private final QuotaChecks quotas;
+
     private final AuditTrail audit;
 
     public SandboxService(

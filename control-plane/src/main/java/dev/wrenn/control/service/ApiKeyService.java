@@ -53,8 +53,11 @@ public final class ApiKeyService {
         keys.insert(
                 key,
                 generated.hash(),
-                audit.entry(teamId, AuditActions.API_KEY_CREATED, key.id(), Map.of("name", name, "prefix",
-                        generated.prefix())));
+                audit.entry(
+                        teamId,
+                        AuditActions.API_KEY_CREATED,
+                        key.id(),
+                        Map.of("name", name, "prefix", generated.prefix())));
         ApiKey stored = keys.find(teamId, key.id()).orElse(key);
         return new CreatedApiKey(stored, generated.plaintext());
     }

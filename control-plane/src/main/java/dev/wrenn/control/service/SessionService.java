@@ -60,8 +60,8 @@ public final class SessionService {
      *     409 if the password changed meanwhile
      */
     public AuthResult changePassword(UserClaims caller, String current, String replacement) {
-        User user = accounts.findUser(caller.userId()).orElseThrow(() -> ApiException.unauthorized(
-                JwtService.INVALID_TOKEN));
+        User user = accounts.findUser(caller.userId())
+                .orElseThrow(() -> ApiException.unauthorized(JwtService.INVALID_TOKEN));
         if (current == null || user.passwordHash() == null || !passwords.matches(current, user.passwordHash())) {
             throw ApiException.unauthorized(WRONG_PASSWORD);
         }
@@ -76,14 +76,14 @@ public final class SessionService {
         if (!changed) {
             throw new ApiException(ErrorCode.CONFLICT, "the password of " + user.email() + " changed meanwhile");
         }
-        return new AuthResult(tokens.issue(user.id(), caller.teamId(), user.email()), user.id(), caller.teamId(),
-                user.email());
+        return new AuthResult(
+                tokens.issue(user.id(), caller.teamId(), user.email()), user.id(), caller.teamId(), user.email());
     }
 
     /** An audit line in the user's team. */
     public void loggedIn(AuthResult result, String address) {
-        audit.record(result.teamId(), Actor.user(result.userId(), address), AuditActions.LOGIN, result.userId(),
-                Map.of());
+        audit.record(
+                result.teamId(), Actor.user(result.userId(), address), AuditActions.LOGIN, result.userId(), Map.of());
     }
 
     /**
@@ -92,8 +92,13 @@ public final class SessionService {
      */
     public void loginFailed(String email, String address) {
         Optional<User> user = accounts.findUserByEmail(email);
-        String team = user.flatMap(u -> accounts.defaultTeamOf(u.id())).map(Team::id).orElse(null);
-        audit.record(team, Actor.anonymous(address), AuditActions.LOGIN_FAILED, user.map(User::id).orElse(null),
+        String team =
+                user.flatMap(u -> accounts.defaultTeamOf(u.id())).map(Team::id).orElse(null);
+        audit.record(
+                team,
+                Actor.anonymous(address),
+                AuditActions.LOGIN_FAILED,
+                user.map(User::id).orElse(null),
                 Map.of());
     }
 }

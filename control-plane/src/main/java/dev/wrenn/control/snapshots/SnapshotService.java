@@ -2,10 +2,6 @@ package dev.wrenn.control.snapshots;
 
 import dev.wrenn.control.audit.AuditActions;
 import dev.wrenn.control.audit.AuditTrail;
-import java.util.Map;
-import java.util.function.Consumer;
-import org.jdbi.v3.core.Handle;
-
 import dev.wrenn.control.db.Sandbox;
 import dev.wrenn.control.db.SandboxOperation;
 import dev.wrenn.control.db.SandboxStatus;
@@ -25,6 +21,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +42,7 @@ public final class SnapshotService {
 
     /** {@link QuotaChecks#NONE} where no user request arrives. */
     private final QuotaChecks quotas;
+
     private final AuditTrail audit;
 
     public SnapshotService(

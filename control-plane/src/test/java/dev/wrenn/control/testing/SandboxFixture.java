@@ -52,6 +52,11 @@ public final class SandboxFixture implements AutoCloseable {
                 TestServer.start(database, agent, TestServer.config(dir, maxUploadBytes)), agent, dir);
     }
 
+    /** The control plane's data directory in this fixture. */
+    public Path dataDir() {
+        return dir;
+    }
+
     /** Headers for Ada's API key. */
     public String[] adaByKey() {
         return new String[] {"X-API-Key", adaKey};
