@@ -31,8 +31,10 @@ public final class GuestAgentMain {
     }
 
     private static void serve(GuestAgentOptions options) throws Exception {
-        RunningAgent agent =
-                RunningAgent.start(new InetSocketAddress(options.bindAddress(), options.port()), options.defaultUser());
+        RunningAgent agent = RunningAgent.start(
+                new InetSocketAddress(options.bindAddress(), options.port()),
+                options.defaultUser(),
+                options.accessToken());
         // The logger is created only now: configuring logging is part of start-up time, and nothing logs before.
         Logger log = LoggerFactory.getLogger(GuestAgentMain.class);
         log.info(

@@ -28,8 +28,16 @@ final class RunningAgent {
     }
 
     static RunningAgent start(InetSocketAddress address, String defaultUser) throws IOException {
+        return start(address, defaultUser, null);
+    }
+
+    /** @param accessToken the token every request but /health needs from the start; null: none until /init */
+    static RunningAgent start(InetSocketAddress address, String defaultUser, String accessToken) throws IOException {
         UserDirectory users = UserDirectory.system();
         AgentState state = new AgentState(defaultUser);
+        if (accessToken != null) {
+            state.apply(new AgentState.InitUpdate(null, accessToken, null, null));
+        }
         CallerResolver callers = new CallerResolver(users, state);
         ProcessService processes = ProcessService.create(state, callers);
         FilesystemService filesystem = FilesystemService.create(state, callers, users);
