@@ -94,6 +94,19 @@ public final class TemplateRepository {
         });
     }
 
+    /** After an overwrite: the row of the same id takes the new snapshot's shape, size and creation time. */
+    public void replace(Template template) {
+        database.jdbi()
+                .useHandle(h -> h.createUpdate("UPDATE templates SET vcpus = :vcpus, memory_mb = :memory,"
+                                + " size_bytes = :size, created_at = :at WHERE id = :id")
+                        .bind("id", template.id())
+                        .bind("vcpus", template.vcpus())
+                        .bind("memory", template.memoryMb())
+                        .bind("size", template.sizeBytes())
+                        .bind("at", SqlTime.toMillis(template.createdAt()))
+                        .execute());
+    }
+
     public boolean delete(String teamId, String name) {
         return database.jdbi()
                         .withHandle(h -> h.createUpdate("DELETE FROM templates WHERE team_id = :team AND name = :name")
