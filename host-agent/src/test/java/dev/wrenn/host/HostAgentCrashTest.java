@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wrenn.host.sandbox.DataDir;
+import dev.wrenn.host.sandbox.SandboxManager;
 import dev.wrenn.host.snapshot.Pauser;
 import dev.wrenn.host.snapshot.Resumer;
+import dev.wrenn.host.snapshot.SnapshotStore;
 import dev.wrenn.host.snapshot.TemplateMaker;
 import dev.wrenn.host.sys.CrashPoints;
 import dev.wrenn.host.testing.AgentProcess;
@@ -40,11 +42,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The real host agent, in a child JVM, halted ({@code Runtime.halt(137)}: no shutdown hook, no cleanup, as after
- * {@code kill -9}) at a named point inside a pause, resume, template make or template overwrite; then a new agent
+ * {@code kill -9}) at a named point inside a create, pause, resume, template make, template overwrite or destroy
+ * (of a running or a paused sandbox); then a new agent
  * starts on the same data directory. A paused sandbox or template that existed before the operation, or that the
  * operation had committed, is still listed with its disk and memory unchanged (a file on disk and one in /dev/shm,
  * hashed before) and resumes or clones; nothing else is left. The default run covers one point of each operation; all
- * of them: {@code -Dwrenn.crash.matrix=full} (every point boots a few VMs under TCG: about 20 s each).
+ * of them: {@code -Dwrenn.crash.matrix=full}, or those of some operations: {@code -Dwrenn.crash.matrix=create,destroy}
+ * (every point boots a few VMs under TCG: about 20 s each).
  */
 class HostAgentCrashTest {
     private static final String ID = "sb-crash001";
@@ -78,9 +82,18 @@ class HostAgentCrashTest {
                 new Case("template", TemplateMaker.CRASH_STAGED, true, false, true),
                 new Case("template", TemplateMaker.CRASH_PUBLISHED, true, true, false),
                 new Case("overwrite", TemplateMaker.CRASH_STAGED, true, true, false),
-                new Case("overwrite", TemplateMaker.CRASH_EXCHANGED, true, true, true));
-        boolean full = "full".equals(System.getProperty("wrenn.crash.matrix"));
-        return all.stream().filter(c -> full || c.inDefaultRun());
+                new Case("overwrite", TemplateMaker.CRASH_EXCHANGED, true, true, true),
+                new Case("create", SandboxManager.CRASH_CREATE_VM_STARTED, false, false, false),
+                new Case("destroy", SandboxManager.CRASH_DESTROY_VM_STOPPED, false, false, false),
+                new Case("destroy-paused", SandboxManager.CRASH_DESTROY_VM_STOPPED, true, false, false),
+                new Case("destroy-paused", SnapshotStore.CRASH_DELETE_RENAMED, false, false, false));
+        // "full": every case; a comma list of operations ("create,destroy"): those; unset: the default run.
+        String matrix = System.getProperty("wrenn.crash.matrix", "");
+        List<String> operations = List.of(matrix.split(","));
+        return all.stream()
+                .filter(c -> matrix.equals("full")
+                        || operations.contains(c.operation())
+                        || (matrix.isBlank() && c.inDefaultRun()));
     }
 
     @BeforeAll
@@ -136,7 +149,7 @@ class HostAgentCrashTest {
         String hashes = c.operation().equals("overwrite") ? pausedWithTemplate() : null;
         try (AgentProcess armed =
                 AgentProcess.start(logs.resolve("armed.log"), List.of("-D" + CrashPoints.PROPERTY + "=" + c.point()))) {
-            if (hashes == null) {
+            if (hashes == null && !c.operation().equals("create")) {
                 armed.stub().createSandbox(request(ID));
                 hashes = exec(armed.stub(), WRITE);
             }
@@ -175,8 +188,18 @@ class HostAgentCrashTest {
             }
             case "template" -> stub.createSnapshot(snapshot(false));
             case "overwrite" -> stub.createSnapshot(snapshot(true));
+            case "create" -> stub.createSandbox(request(ID));
+            case "destroy" -> destroy(stub);
+            case "destroy-paused" -> {
+                stub.pauseSandbox(pause());
+                destroy(stub);
+            }
             default -> throw new IllegalArgumentException(operation);
         }
+    }
+
+    private static void destroy(HostAgentServiceBlockingStub stub) {
+        stub.destroySandbox(DestroySandboxRequest.newBuilder().setSandboxId(ID).build());
     }
 
     private void checkSandbox(HostAgentServiceBlockingStub stub, boolean paused, String hashes) {

@@ -1,11 +1,13 @@
 package dev.wrenn.control.api;
 
+import dev.wrenn.control.db.DatabaseOutage;
 import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.error.ErrorCode;
 import dev.wrenn.control.error.RetryLaterException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +56,13 @@ final class ErrorResponses {
     }
 
     private static void unexpected(Exception e, Context ctx) {
+        Optional<RetryLaterException> outage = DatabaseOutage.of(e);
+        if (outage.isPresent()) {
+            LOG.warn("{} {}: database unavailable: {}", ctx.method(), ctx.path(), e.getMessage());
+            ctx.header("Retry-After", Long.toString(outage.get().retryAfterSeconds()));
+            write(ctx, outage.get().code(), outage.get().getMessage());
+            return;
+        }
         LOG.error("{} {} failed unexpectedly", ctx.method(), ctx.path(), e);
         write(ctx, ErrorCode.INTERNAL_ERROR, "internal error while handling " + ctx.method() + " " + ctx.path());
     }

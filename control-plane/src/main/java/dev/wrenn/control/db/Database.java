@@ -22,6 +22,11 @@ public final class Database implements AutoCloseable {
     private static final int SQLITE_POOL_SIZE = 4;
     private static final int POSTGRES_POOL_SIZE = 10;
     private static final int SQLITE_BUSY_TIMEOUT_MS = 10_000;
+    /**
+     * How long a request waits for a PostgreSQL connection (Hikari's default is 30 s): while the server is down or
+     * restarting, requests fail with a 503 after this instead of piling up for half a minute each.
+     */
+    private static final long POSTGRES_CONNECTION_TIMEOUT_MS = DatabaseOutage.RETRY_AFTER_SECONDS * 1000;
 
     private final HikariDataSource dataSource;
     private final Dialect dialect;
@@ -115,6 +120,7 @@ public final class Database implements AutoCloseable {
             config.setPassword(postgres.password());
         }
         config.setPoolName("wrenn-postgresql");
+        config.setConnectionTimeout(POSTGRES_CONNECTION_TIMEOUT_MS);
         config.setMaximumPoolSize(POSTGRES_POOL_SIZE);
         return new HikariDataSource(config);
     }

@@ -118,6 +118,26 @@ public final class TemplateRepository {
         });
     }
 
+    /** After an overwrite: the row of the same id takes the new snapshot's shape, size and creation time. */
+    public void replace(Template template) {
+        replace(template, h -> {});
+    }
+
+    /** As {@link #replace(Template)}; {@code alongside} writes in the same transaction (its audit line). */
+    public void replace(Template template, Consumer<Handle> alongside) {
+        database.jdbi().useTransaction(h -> {
+            h.createUpdate("UPDATE templates SET vcpus = :vcpus, memory_mb = :memory,"
+                            + " size_bytes = :size, created_at = :at WHERE id = :id")
+                    .bind("id", template.id())
+                    .bind("vcpus", template.vcpus())
+                    .bind("memory", template.memoryMb())
+                    .bind("size", template.sizeBytes())
+                    .bind("at", SqlTime.toMillis(template.createdAt()))
+                    .execute();
+            alongside.accept(h);
+        });
+    }
+
     public boolean delete(String teamId, String name) {
         return delete(teamId, name, h -> {});
     }

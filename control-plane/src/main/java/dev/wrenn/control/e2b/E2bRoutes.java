@@ -2,8 +2,10 @@ package dev.wrenn.control.e2b;
 
 import dev.wrenn.control.api.Authenticator;
 import dev.wrenn.control.api.Principal;
+import dev.wrenn.control.db.DatabaseOutage;
 import dev.wrenn.control.db.Sandbox;
 import dev.wrenn.control.error.ApiException;
+import dev.wrenn.control.error.RetryLaterException;
 import dev.wrenn.control.snapshots.SnapshotService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -128,6 +130,11 @@ public final class E2bRoutes {
                     LOG.error("{} {} failed: {}", ctx.method(), ctx.path(), e.getMessage(), e);
                 }
                 E2bJson.error(ctx, status, e.getMessage());
+            } catch (RuntimeException e) {
+                RetryLaterException outage = DatabaseOutage.of(e).orElseThrow(() -> e);
+                LOG.warn("{} {}: database unavailable: {}", ctx.method(), ctx.path(), e.getMessage());
+                ctx.header("Retry-After", Long.toString(outage.retryAfterSeconds()));
+                E2bJson.error(ctx, outage.code().httpStatus(), outage.getMessage());
             }
         };
     }

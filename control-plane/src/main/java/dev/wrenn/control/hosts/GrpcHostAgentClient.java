@@ -229,13 +229,14 @@ public final class GrpcHostAgentClient implements HostAgentClient {
     }
 
     @Override
-    public CreateSnapshotResponse createSnapshot(String sandboxId, String name) {
+    public CreateSnapshotResponse createSnapshot(String sandboxId, String name, boolean replace) {
         return unary(
                 "CreateSnapshot",
                 sandbox(sandboxId),
                 s -> s.createSnapshot(CreateSnapshotRequest.newBuilder()
                         .setSandboxId(sandboxId)
                         .setName(name)
+                        .setReplace(replace)
                         .build()));
     }
 

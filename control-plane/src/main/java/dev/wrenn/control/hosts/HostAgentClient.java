@@ -63,8 +63,12 @@ public interface HostAgentClient extends AutoCloseable {
 
     ResumeSandboxResponse resumeSandbox(String sandboxId, int timeoutSec);
 
-    /** Freezes the sandbox into a snapshot stored under {@code name} on the host. */
-    CreateSnapshotResponse createSnapshot(String sandboxId, String name);
+    /**
+     * Freezes the sandbox into a snapshot stored under {@code name} on the host. With {@code replace}, an existing
+     * snapshot of that name is swapped for the new one in one atomic step on the host, so a failure or crash keeps
+     * the old one whole; without, an existing name is ALREADY_EXISTS.
+     */
+    CreateSnapshotResponse createSnapshot(String sandboxId, String name, boolean replace);
 
     void deleteSnapshot(String name);
 

@@ -22,6 +22,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
@@ -85,9 +86,12 @@ public final class SnapshotService {
         String templateName = name == null ? Ids.templateName() : checkedName(name);
         Sandbox sandbox = requireSnapshottable(teamId, sandboxId);
         quotas.checkTemplate(teamId);
-        templates.find(teamId, templateName).ifPresent(existing -> replaceOrRefuse(existing, overwrite));
-        String id = Ids.template();
-        CreateSnapshotResponse made = hostAgent.createSnapshot(sandbox.id(), id);
+        Optional<Template> existing = templates.find(teamId, templateName);
+        existing.ifPresent(old -> refuseUnless(overwrite, old));
+        // An overwrite keeps the template's id and has the host swap the files atomically: until the new snapshot is
+        // durable the old one stays whole and bootable, and a failure or crash on either side leaves it serving.
+        String id = existing.map(Template::id).orElseGet(Ids::template);
+        CreateSnapshotResponse made = hostAgent.createSnapshot(sandbox.id(), id, existing.isPresent());
         if (sandbox.status() == SandboxStatus.RUNNING) {
             sandboxes.markPaused(sandbox);
         }
@@ -99,8 +103,19 @@ public final class SnapshotService {
                 sandbox.vcpus(),
                 sandbox.memoryMb(),
                 made.getSizeBytes(),
-                now());
-        insertOrDropFiles(template);
+                now(),
+                existing.map(Template::isPublic).orElse(false));
+        if (existing.isPresent()) {
+            templates.replace(
+                    template,
+                    audit.entry(
+                            template.teamId(),
+                            AuditActions.TEMPLATE_CREATED,
+                            template.id(),
+                            Map.of("name", template.name(), "overwrite", "true")));
+        } else {
+            insertOrDropFiles(template);
+        }
         return template;
     }
 
@@ -185,14 +200,12 @@ public final class SnapshotService {
         return sandboxes.require(teamId, sandboxId, SandboxOperation.SNAPSHOT);
     }
 
-    private void replaceOrRefuse(Template existing, boolean overwrite) {
+    private static void refuseUnless(boolean overwrite, Template existing) {
         if (!overwrite) {
             throw new ApiException(
                     ErrorCode.ALREADY_EXISTS,
                     "template " + existing.name() + " already exists (add ?overwrite=true to replace it)");
         }
-        hostAgent.deleteSnapshot(existing.id());
-        templates.delete(existing.teamId(), existing.name(), deleted(existing));
     }
 
     /** A concurrent create of the same name may have won; then this snapshot's files are dropped again. */

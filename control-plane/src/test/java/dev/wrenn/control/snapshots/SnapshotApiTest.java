@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wrenn.control.db.Database;
+import dev.wrenn.control.error.ApiException;
+import dev.wrenn.control.error.ErrorCode;
 import dev.wrenn.control.testing.OnBothDatabases;
 import dev.wrenn.control.testing.SandboxFixture;
 import dev.wrenn.control.testing.TestServer.Reply;
@@ -102,12 +104,63 @@ class SnapshotApiTest {
             assertThat(taken.errorCode()).isEqualTo("already_exists");
             assertThat(taken.errorMessage()).contains("env");
 
+            api.agent.vm(id).files.put("/home/user/v", "2".getBytes(StandardCharsets.UTF_8));
             Reply replaced = api.server.post("/v1/snapshots?overwrite=true", body(id, "env"), api.adaByKey());
 
             assertThat(replaced.status()).isEqualTo(201);
-            assertThat(api.agent.snapshots).hasSize(1).doesNotContainKey(firstOnAgent);
+            assertThat(replaced.json().get("id").asText())
+                    .as("the host swapped the files under the same id")
+                    .isEqualTo(firstOnAgent);
+            assertThat(api.agent.snapshots).containsOnlyKeys(firstOnAgent);
             assertThat(names(api.server.get("/v1/snapshots?type=snapshot", api.adaByKey())))
                     .containsExactly("env");
+            String clone = api.createForAda("{\"template\":\"env\"}").get("id").asText();
+            assertThat(api.agent.fileText(clone, "/home/user/v")).isEqualTo("2");
+        }
+    }
+
+    @OnBothDatabases
+    void aFailedOverwriteLeavesTheOldTemplateListedAndBootable(Database database) {
+        try (SandboxFixture api = SandboxFixture.start(database)) {
+            String id = api.createRunningForAda();
+            api.agent.vm(id).files.put("/home/user/v", "1".getBytes(StandardCharsets.UTF_8));
+            JsonNode first = snapshot(api, body(id, "env"), api.adaByKey()).json();
+            api.agent.vm(id).files.put("/home/user/v", "2".getBytes(StandardCharsets.UTF_8));
+            api.agent.snapshotFailure = new ApiException(ErrorCode.AGENT_ERROR, "CreateSnapshot: disk full");
+
+            Reply failed = api.server.post("/v1/snapshots?overwrite=true", body(id, "env"), api.adaByKey());
+
+            assertThat(failed.status()).isEqualTo(502);
+            JsonNode listed = api.server
+                    .get("/v1/snapshots?type=snapshot", api.adaByKey())
+                    .json();
+            assertThat(listed).hasSize(1);
+            assertThat(listed.get(0).get("id").asText())
+                    .isEqualTo(first.get("id").asText());
+            assertThat(listed.get(0).get("created_at").asText())
+                    .isEqualTo(first.get("created_at").asText());
+            String clone = api.createForAda("{\"template\":\"env\"}").get("id").asText();
+            assertThat(api.agent.fileText(clone, "/home/user/v"))
+                    .as("a clone boots the old template's files")
+                    .isEqualTo("1");
+        }
+    }
+
+    @OnBothDatabases
+    void anOverwriteIsRefusedWhileClonesDependOnTheOldTemplateWhichStaysWhole(Database database) {
+        try (SandboxFixture api = SandboxFixture.start(database)) {
+            String id = api.createRunningForAda();
+            api.agent.vm(id).files.put("/home/user/v", "1".getBytes(StandardCharsets.UTF_8));
+            snapshot(api, body(id, "env"), api.adaByKey());
+            String clone = api.createForAda("{\"template\":\"env\"}").get("id").asText();
+            api.agent.vm(id).files.put("/home/user/v", "2".getBytes(StandardCharsets.UTF_8));
+
+            Reply refused = api.server.post("/v1/snapshots?overwrite=true", body(id, "env"), api.adaByKey());
+
+            assertThat(refused.status()).isEqualTo(409);
+            assertThat(refused.errorMessage()).contains(clone);
+            String second = api.createForAda("{\"template\":\"env\"}").get("id").asText();
+            assertThat(api.agent.fileText(second, "/home/user/v")).isEqualTo("1");
         }
     }
 

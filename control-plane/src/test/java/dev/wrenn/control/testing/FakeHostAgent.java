@@ -114,7 +114,7 @@ public class FakeHostAgent implements HostAgentClient {
     }
 
     @Override
-    public CreateSnapshotResponse createSnapshot(String sandboxId, String name) {
+    public CreateSnapshotResponse createSnapshot(String sandboxId, String name, boolean replace) {
         throw unreachable();
     }
 

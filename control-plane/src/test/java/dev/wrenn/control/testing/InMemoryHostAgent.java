@@ -78,6 +78,8 @@ public class InMemoryHostAgent extends FakeHostAgent {
     public volatile String hostIpForNewVms;
     /** Set to make every create fail with this error. */
     public volatile ApiException createFailure;
+    /** Set to make every CreateSnapshot fail with this error, leaving the snapshots as they were. */
+    public volatile ApiException snapshotFailure;
     /** Set to hold every create until the latch opens (for races with DELETE). */
     public volatile CountDownLatch createGate;
     /** Set to make ListSandboxes fail as an unreachable agent's would. */
@@ -278,11 +280,23 @@ public class InMemoryHostAgent extends FakeHostAgent {
                 .build();
     }
 
-    /** Pauses a running VM first and leaves it paused; the size is 1 KiB per file. */
+    /**
+     * Pauses a running VM first and leaves it paused; the size is 1 KiB per file. An existing name is ALREADY_EXISTS
+     * unless {@code replace}; a replace is refused while VMs depend on the old one, as the real agent refuses.
+     */
     @Override
-    public CreateSnapshotResponse createSnapshot(String sandboxId, String name) {
+    public CreateSnapshotResponse createSnapshot(String sandboxId, String name, boolean replace) {
         Vm vm = vm(sandboxId);
         vm.status = SandboxStatus.SANDBOX_STATUS_PAUSED;
+        if (snapshotFailure != null) {
+            throw snapshotFailure;
+        }
+        if (snapshots.containsKey(name)) {
+            if (!replace) {
+                throw new ApiException(ErrorCode.ALREADY_EXISTS, "CreateSnapshot template " + name + " exists");
+            }
+            refuseWhileDependedOn("CreateSnapshot", name);
+        }
         snapshots.put(name, Map.copyOf(vm.files));
         snapshotMadeAt.put(name, Instant.now());
         return CreateSnapshotResponse.newBuilder()
@@ -294,16 +308,20 @@ public class InMemoryHostAgent extends FakeHostAgent {
     /** Refused while a VM booted from it exists, as the real agent refuses (their disks build on its files). */
     @Override
     public void deleteSnapshot(String name) {
+        refuseWhileDependedOn("DeleteSnapshot", name);
+        snapshots.remove(name);
+        snapshotMadeAt.remove(name);
+    }
+
+    private void refuseWhileDependedOn(String call, String name) {
         List<String> dependents = vms.entrySet().stream()
                 .filter(e -> e.getValue().request.getTemplate().equals(name))
                 .map(Map.Entry::getKey)
                 .toList();
         if (!dependents.isEmpty()) {
             throw new ApiException(
-                    ErrorCode.CONFLICT, "DeleteSnapshot template " + name + ": " + dependents + " depend on it");
+                    ErrorCode.CONFLICT, call + " template " + name + ": " + dependents + " depend on it");
         }
-        snapshots.remove(name);
-        snapshotMadeAt.remove(name);
     }
 
     @Override

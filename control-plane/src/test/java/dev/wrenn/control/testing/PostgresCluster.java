@@ -101,6 +101,16 @@ public final class PostgresCluster implements AutoCloseable {
         }
     }
 
+    /** Stops the server (fast shutdown: open connections are cut) and keeps its data, for {@link #restart}. */
+    public void stopServer() {
+        run(binDir, dir, List.of("pg_ctl", "-D", dir.resolve("data").toString(), "-m", "fast", "-w", "stop"));
+    }
+
+    /** Starts the stopped server again on the same port and data. */
+    public void restart() {
+        startServer();
+    }
+
     private void startServer() {
         String options = "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off"
                 + " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200";

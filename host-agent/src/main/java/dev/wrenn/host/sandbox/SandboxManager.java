@@ -14,6 +14,7 @@ import dev.wrenn.host.snapshot.Resumer;
 import dev.wrenn.host.snapshot.SnapshotStore;
 import dev.wrenn.host.snapshot.TemplateMaker;
 import dev.wrenn.host.storage.QemuImg;
+import dev.wrenn.host.sys.CrashPoints;
 import dev.wrenn.host.vmm.ConsoleRotation;
 import dev.wrenn.host.vmm.VmExit;
 import dev.wrenn.host.vmm.Vmm;
@@ -38,6 +39,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class SandboxManager implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SandboxManager.class);
+    /** Crash points (tests only, see {@link CrashPoints}): a create's VM runs but is not yet listed as running. */
+    public static final String CRASH_CREATE_VM_STARTED = "create.vm-started";
+    /** A destroy has stopped the VM and released its network, and not yet removed its snapshot or entry. */
+    public static final String CRASH_DESTROY_VM_STOPPED = "destroy.vm-stopped";
 
     private final SlotAllocator slots;
     private final GuestReadiness readiness;
@@ -142,6 +147,7 @@ public final class SandboxManager implements AutoCloseable {
                         ? coldBoot(sandbox, origin, request.envVars())
                         : launcher.clone(
                                 sandbox.id(), cloner, origin.template(), restoredInit(sandbox, origin, request));
+                CrashPoints.reach(CRASH_CREATE_VM_STARTED);
                 sandbox.startRun(run);
                 sandbox.moveTo(VmState.RUNNING);
                 watchExit(sandbox, run.vmm());
@@ -214,6 +220,7 @@ public final class SandboxManager implements AutoCloseable {
                 sandbox.moveTo(VmState.STOPPING);
             }
             List<CleanupStack.Failure> failures = new ArrayList<>(endRun(sandbox));
+            CrashPoints.reach(CRASH_DESTROY_VM_STOPPED);
             try {
                 store.deletePaused(sandboxId);
             } catch (HostAgentException e) {
