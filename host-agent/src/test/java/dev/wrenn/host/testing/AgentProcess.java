@@ -2,12 +2,12 @@ package dev.wrenn.host.testing;
 
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.wrenn.protocol.hostagent.v1.HostAgentServiceGrpc;
-import dev.wrenn.protocol.hostagent.v1.ListSandboxesRequest;
 import dev.wrenn.pki.ClusterCa;
 import dev.wrenn.pki.HostIdentityFiles;
 import dev.wrenn.pki.MutualTls;
 import dev.wrenn.pki.Role;
+import dev.wrenn.protocol.hostagent.v1.HostAgentServiceGrpc;
+import dev.wrenn.protocol.hostagent.v1.ListSandboxesRequest;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
