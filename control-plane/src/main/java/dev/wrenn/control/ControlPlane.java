@@ -8,12 +8,14 @@ import dev.wrenn.control.db.TemplateRepository;
 import dev.wrenn.control.e2b.E2bCompat;
 import dev.wrenn.control.e2b.SandboxProxy;
 import dev.wrenn.control.e2b.TimeoutScheduler;
+import dev.wrenn.control.enrollment.EnrollmentService;
 import dev.wrenn.control.hosts.GrpcHostAgentClient;
 import dev.wrenn.control.hosts.HostAgentClient;
+import dev.wrenn.control.hosts.HostAgentTls;
 import dev.wrenn.control.reconciler.Reconciler;
 import dev.wrenn.control.sandboxes.SandboxService;
+import dev.wrenn.pki.ClusterCa;
 import io.grpc.ChannelCredentials;
-import io.grpc.InsecureChannelCredentials;
 import io.javalin.Javalin;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,20 +58,23 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /**
-     * Opens (and migrates) the database, connects to the host agent, serves HTTP and starts the reconciler; fails
-     * leaving nothing open.
+     * Opens (and migrates) the database, connects to the host agent over mutual TLS with a client certificate of
+     * {@code ca}, serves HTTP (host enrollment included) and starts the reconciler; fails leaving nothing open.
+     * There is no plaintext mode.
      */
-    public static ControlPlane start(Config config) {
-        return start(config, InsecureChannelCredentials.create());
+    public static ControlPlane start(Config config, ClusterCa ca) {
+        return start(config, ca, HostAgentTls.channel(ca));
     }
 
-    /** As {@link #start(Config)}, reaching the host agent over {@code hostAgentCredentials} (mutual TLS). */
-    public static ControlPlane start(Config config, ChannelCredentials hostAgentCredentials) {
+    /** As {@link #start(Config, ClusterCa)}, with the host agent link's credentials given ({@code wrenn up}). */
+    public static ControlPlane start(Config config, ClusterCa ca, ChannelCredentials hostAgentCredentials) {
         Database database = Database.open(config.database());
         HostAgentClient hostAgent = null;
         try {
             hostAgent = GrpcHostAgentClient.connect(config.hostAgentAddress(), hostAgentCredentials);
-            Javalin app = ControlPlaneApp.create(config, database, hostAgent).start(config.listenHost(), config.port());
+            EnrollmentService enrollment = new EnrollmentService(database, ca, Clock.systemUTC());
+            Javalin app = ControlPlaneApp.create(config, database, hostAgent, Clock.systemUTC(), enrollment)
+                    .start(config.listenHost(), config.port());
             LOG.info("control plane listening on {}:{}", config.listenHost(), app.port());
             Reconciler reconciler = new Reconciler(
                             new SandboxRepository(database), hostAgent, Clock.systemUTC(), SandboxService.DEFAULT_HOST)

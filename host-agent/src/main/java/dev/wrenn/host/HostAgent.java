@@ -21,7 +21,7 @@ import dev.wrenn.host.sys.HostCpu;
 import dev.wrenn.host.vmm.Accel;
 import dev.wrenn.host.vmm.qemu.AccelProbe;
 import dev.wrenn.host.vmm.qemu.QemuMicrovm;
-import io.grpc.InsecureServerCredentials;
+import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -63,12 +63,10 @@ public final class HostAgent {
         this.guests = guests;
     }
 
-    /** Serves gRPC without TLS: only for the direct, unauthenticated development mode. */
-    public static HostAgent start(HostAgentConfig config) {
-        return start(config, InsecureServerCredentials.create());
-    }
-
-    /** Serves gRPC behind {@code credentials} (mutual TLS: see {@code dev.wrenn.pki.MutualTls#hostServer}). */
+    /**
+     * Serves gRPC behind {@code credentials}: mutual TLS, {@code dev.wrenn.pki.MutualTls#hostServer} (standalone: the
+     * enrolled certificate, {@code dev.wrenn.host.enroll.HostTls}). There is no plaintext mode.
+     */
     public static HostAgent start(HostAgentConfig config, ServerCredentials credentials) {
         DataDir dataDir = new DataDir(config.dataDir());
         createDirectories(dataDir);
@@ -170,14 +168,23 @@ public final class HostAgent {
     private static Server serve(
             InetSocketAddress listen, ServerCredentials credentials, SandboxManager manager, EnvdClients guests) {
         try {
+            return listen(listen, credentials, new HostAgentGrpcService(manager, guests));
+        } catch (UncheckedIOException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** The agent's gRPC listener for {@code service}: the same server settings whatever the service behind it. */
+    public static Server listen(InetSocketAddress listen, ServerCredentials credentials, BindableService service) {
+        try {
             return NettyServerBuilder.forAddress(listen, credentials)
                     .executor(Executors.newVirtualThreadPerTaskExecutor())
                     .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-                    .addService(new HostAgentGrpcService(manager, guests))
+                    .addService(service)
                     .build()
                     .start();
         } catch (IOException e) {
-            manager.close();
             throw new UncheckedIOException("serving gRPC on " + listen + ": " + e.getMessage(), e);
         }
     }

@@ -57,6 +57,7 @@ public final class WrennUp implements AutoCloseable {
         try {
             ControlPlane controlPlane = ControlPlane.start(
                     pointedAt(controlConfig, hostAgent.address().getPort(), options.proxyPort()),
+                    tls.ca(),
                     tls.controlPlaneChannel());
             return new WrennUp(hostAgent, controlPlane, options);
         } catch (RuntimeException e) {

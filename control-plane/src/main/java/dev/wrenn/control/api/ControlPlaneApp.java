@@ -13,6 +13,8 @@ import dev.wrenn.control.db.SandboxRepository;
 import dev.wrenn.control.db.SessionRepository;
 import dev.wrenn.control.db.TemplateRepository;
 import dev.wrenn.control.e2b.E2bCompat;
+import dev.wrenn.control.enrollment.EnrollmentRoutes;
+import dev.wrenn.control.enrollment.EnrollmentService;
 import dev.wrenn.control.exec.ExecRoutes;
 import dev.wrenn.control.exec.ExecStreamSocket;
 import dev.wrenn.control.files.FileRoutes;
@@ -53,6 +55,12 @@ public final class ControlPlaneApp {
     }
 
     public static Javalin create(Config config, Database database, HostAgentClient hostAgent, Clock clock) {
+        return create(config, database, hostAgent, clock, null);
+    }
+
+    /** With host enrollment ({@code enrollment} null: no enrollment routes, as in tests that need none). */
+    public static Javalin create(
+            Config config, Database database, HostAgentClient hostAgent, Clock clock, EnrollmentService enrollment) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         database.poolMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
@@ -70,6 +78,9 @@ public final class ControlPlaneApp {
             new SessionRoutes(components.sessions(), components.auth(), clock).register(javalin.routes);
             new ApiKeyRoutes(components.apiKeys(), components.auth()).register(javalin.routes);
             components.registerSandboxRoutes(javalin.routes, config);
+            if (enrollment != null) {
+                new EnrollmentRoutes(enrollment, components.auth(), clock).register(javalin.routes);
+            }
         });
     }
 

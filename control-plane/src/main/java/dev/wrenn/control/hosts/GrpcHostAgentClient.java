@@ -42,7 +42,6 @@ import dev.wrenn.protocol.hostagent.v1.WriteFileStreamRequest;
 import dev.wrenn.protocol.hostagent.v1.WriteFileStreamResponse;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
@@ -72,12 +71,7 @@ public final class GrpcHostAgentClient implements HostAgentClient {
         this.stub = HostAgentServiceGrpc.newBlockingV2Stub(channel);
     }
 
-    /** A client for the agent at {@code host:port}, plaintext: only for an agent in development mode. */
-    public static GrpcHostAgentClient connect(String address) {
-        return connect(address, InsecureChannelCredentials.create());
-    }
-
-    /** A client for the agent at {@code host:port} over {@code credentials} (mutual TLS in {@code wrenn up}). */
+    /** A client for the agent at {@code host:port} over {@code credentials}: mutual TLS ({@link HostAgentTls}). */
     public static GrpcHostAgentClient connect(String address, ChannelCredentials credentials) {
         return new GrpcHostAgentClient(
                 Grpc.newChannelBuilder(address, credentials).build(), address);

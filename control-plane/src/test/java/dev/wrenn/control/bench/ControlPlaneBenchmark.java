@@ -49,7 +49,7 @@ class ControlPlaneBenchmark {
     void execOfTrueThroughTheControlPlaneBesideTheHostAgentDirectly() throws Exception {
         Path dir = Files.createTempDirectory("wrenn-cp-bench-");
         try (RealHostAgent agent = RealHostAgent.start();
-                GrpcHostAgentClient client = GrpcHostAgentClient.connect(agent.address());
+                GrpcHostAgentClient client = agent.connect();
                 Database database = Database.open(new DatabaseSettings.Sqlite(dir.resolve("wrenn.db")));
                 TestServer server = TestServer.start(database, client, TestServer.config(dir))) {
             String[] auth = {"Authorization", TestServer.bearer(server.signup("bench@example.com", "correct horse"))};

@@ -3,12 +3,17 @@ package dev.wrenn.control.e2e;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.wrenn.control.hosts.GrpcHostAgentClient;
+import dev.wrenn.control.hosts.HostAgentTls;
+import dev.wrenn.pki.ClusterCa;
+import dev.wrenn.pki.HostIdentityFiles;
+import dev.wrenn.pki.Role;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -37,12 +42,14 @@ public final class RealHostAgent implements AutoCloseable {
     private final Path root;
     private final Path log;
     private final String address;
+    private final ClusterCa ca;
 
-    private RealHostAgent(Process process, Path root, Path log, String address) {
+    private RealHostAgent(Process process, Path root, Path log, String address, ClusterCa ca) {
         this.process = process;
         this.root = root;
         this.log = log;
         this.address = address;
+        this.ca = ca;
     }
 
     /** Builds what is missing (guest agent jar, guest image, host agent jar), starts the agent, waits until it serves. */
@@ -74,6 +81,12 @@ public final class RealHostAgent implements AutoCloseable {
         linkImages(root.resolve("images"));
         Path log = root.resolve("host-agent.log");
         String address = "127.0.0.1:" + freePort();
+        // The agent serves mutual TLS only: an enrolled identity of a CA made for this agent alone.
+        ClusterCa ca = ClusterCa.create("e2e test CA", Clock.systemUTC());
+        HostIdentityFiles.save(
+                root.resolve("host-pki"),
+                ca.newIdentity(Role.HOST, "127.0.0.1", java.time.Duration.ofDays(1)),
+                ca.certificate());
         Process process = new ProcessBuilder(List.of(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "--enable-native-access=ALL-UNNAMED",
@@ -93,13 +106,18 @@ public final class RealHostAgent implements AutoCloseable {
                 .redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
-        RealHostAgent agent = new RealHostAgent(process, root, log, address);
+        RealHostAgent agent = new RealHostAgent(process, root, log, address, ca);
         agent.awaitServing();
         return agent;
     }
 
     public String address() {
         return address;
+    }
+
+    /** A client with a control-plane certificate of this agent's CA. */
+    public GrpcHostAgentClient connect() {
+        return GrpcHostAgentClient.connect(address, HostAgentTls.channel(ca));
     }
 
     public String log() {
@@ -126,7 +144,7 @@ public final class RealHostAgent implements AutoCloseable {
 
     private void awaitServing() throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        try (GrpcHostAgentClient client = GrpcHostAgentClient.connect(address)) {
+        try (GrpcHostAgentClient client = connect()) {
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
                     fail("the host agent exited with %d before serving; its output:%n%s", process.exitValue(), log());

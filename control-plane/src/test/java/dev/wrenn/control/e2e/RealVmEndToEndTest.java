@@ -40,7 +40,7 @@ class RealVmEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         agent = RealHostAgent.start();
-        client = GrpcHostAgentClient.connect(agent.address());
+        client = agent.connect();
         dir = Files.createTempDirectory("wrenn-cp-e2e-db-");
         database = Database.open(new DatabaseSettings.Sqlite(dir.resolve("wrenn.db")));
         server = TestServer.start(database, client, TestServer.config(dir));

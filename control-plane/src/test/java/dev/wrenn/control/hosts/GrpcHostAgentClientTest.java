@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.error.ErrorCode;
+import dev.wrenn.pki.ClusterCa;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.protocol.hostagent.v1.ExecStreamRequest;
 import dev.wrenn.protocol.hostagent.v1.ExecStreamResponse;
@@ -72,7 +73,8 @@ class GrpcHostAgentClientTest {
 
     @Test
     void anUnreachableAgentIsAnAgentError() {
-        try (GrpcHostAgentClient nowhere = GrpcHostAgentClient.connect("127.0.0.1:1")) {
+        try (GrpcHostAgentClient nowhere = GrpcHostAgentClient.connect(
+                "127.0.0.1:1", HostAgentTls.channel(ClusterCa.create("test CA", java.time.Clock.systemUTC())))) {
             assertApiError(nowhere::listSandboxes, ErrorCode.AGENT_ERROR, "ListSandboxes on host agent 127.0.0.1:1");
         }
     }

@@ -6,6 +6,7 @@ import dev.wrenn.control.api.ControlPlaneApp;
 import dev.wrenn.control.config.Config;
 import dev.wrenn.control.config.DatabaseSettings;
 import dev.wrenn.control.db.Database;
+import dev.wrenn.control.enrollment.EnrollmentService;
 import dev.wrenn.control.hosts.HostAgentClient;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -43,6 +44,16 @@ public final class TestServer implements AutoCloseable {
     public static TestServer start(Database database, HostAgentClient hostAgent, Config config) {
         return new TestServer(
                 ControlPlaneApp.create(config, database, hostAgent).start("127.0.0.1", 0), hostAgent);
+    }
+
+    /** The same with host enrollment, on {@code clock} ({@link EnrollmentService}). */
+    public static TestServer startWithEnrollment(
+            Database database, Config config, java.time.Clock clock, EnrollmentService enrollment) {
+        FakeHostAgent hostAgent = new FakeHostAgent();
+        return new TestServer(
+                ControlPlaneApp.create(config, database, hostAgent, clock, enrollment)
+                        .start("127.0.0.1", 0),
+                hostAgent);
     }
 
     /** The config API tests run with: bcrypt at its lowest cost, a fixed JWT secret. */

@@ -2,10 +2,14 @@ package dev.wrenn.host.testing;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.wrenn.pki.ClusterCa;
+import dev.wrenn.pki.HostIdentityFiles;
+import dev.wrenn.pki.MutualTls;
+import dev.wrenn.pki.Role;
 import dev.wrenn.protocol.hostagent.v1.HostAgentServiceGrpc;
 import dev.wrenn.protocol.hostagent.v1.ListSandboxesRequest;
+import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -22,11 +26,24 @@ public final class AgentProcess implements AutoCloseable {
     private final Path log;
     private final ManagedChannel channel;
 
-    private AgentProcess(Process process, Path log, int port) {
+    private AgentProcess(Process process, Path log, int port, ChannelCredentials credentials) {
         this.process = process;
         this.log = log;
-        this.channel = Grpc.newChannelBuilder("127.0.0.1:" + port, InsecureChannelCredentials.create())
-                .build();
+        this.channel = Grpc.newChannelBuilder("127.0.0.1:" + port, credentials).build();
+    }
+
+    /**
+     * The agent serves mutual TLS only: a CA made for this agent alone, the host's identity written where an
+     * enrollment would put it, and the test's client certificate of the same CA.
+     */
+    private static ChannelCredentials enrolled() {
+        ClusterCa ca = ClusterCa.create("agent process test CA", java.time.Clock.systemUTC());
+        HostIdentityFiles.save(
+                RealImage.DATA_DIR.resolve(dev.wrenn.host.enroll.EnrollOptions.PKI_DIR),
+                ca.newIdentity(Role.HOST, "127.0.0.1", Duration.ofDays(1)),
+                ca.certificate());
+        return MutualTls.controlPlaneChannel(
+                ca.newIdentity(Role.CONTROL_PLANE, "test", Duration.ofDays(1)), ca.certificate());
     }
 
     /** Starts an agent over the real image's data directory and the tests' slot range; returns once it serves. */
@@ -37,6 +54,7 @@ public final class AgentProcess implements AutoCloseable {
     /** The same, with extra JVM options (a test's {@code -Dwrenn.test.crashAt=<point>}, say). */
     public static AgentProcess start(Path log, List<String> jvmOptions) throws IOException {
         int port = freePort();
+        ChannelCredentials credentials = enrolled();
         List<String> argv = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED"));
@@ -62,7 +80,7 @@ public final class AgentProcess implements AutoCloseable {
                 .redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
-        AgentProcess agent = new AgentProcess(process, log, port);
+        AgentProcess agent = new AgentProcess(process, log, port, credentials);
         agent.awaitServing();
         return agent;
     }
