@@ -7,6 +7,7 @@ import dev.wrenn.control.console.ConsoleFeatures;
 import dev.wrenn.control.db.AccountRepository;
 import dev.wrenn.control.db.ApiKeyRepository;
 import dev.wrenn.control.db.Database;
+import dev.wrenn.control.db.InviteRepository;
 import dev.wrenn.control.db.SandboxRepository;
 import dev.wrenn.control.db.TemplateRepository;
 import dev.wrenn.control.e2b.E2bCompat;
@@ -14,6 +15,8 @@ import dev.wrenn.control.exec.ExecRoutes;
 import dev.wrenn.control.exec.ExecStreamSocket;
 import dev.wrenn.control.files.FileRoutes;
 import dev.wrenn.control.hosts.HostAgentClient;
+import dev.wrenn.control.invites.InviteRoutes;
+import dev.wrenn.control.invites.InviteService;
 import dev.wrenn.control.quota.Quota;
 import dev.wrenn.control.quota.QuotaRoutes;
 import dev.wrenn.control.quota.QuotaService;
@@ -63,6 +66,8 @@ public final class ControlPlaneApp {
             new SystemRoutes(database, registry, components.auth()).register(javalin.routes);
             new AuthRoutes(components.accounts(), components.auth(), clock).register(javalin.routes);
             new ApiKeyRoutes(components.apiKeys(), components.auth()).register(javalin.routes);
+            new InviteRoutes(new InviteService(new InviteRepository(database), clock), components.auth(), clock)
+                    .register(javalin.routes);
             components.registerSandboxRoutes(javalin.routes, config);
         });
     }
@@ -94,7 +99,12 @@ public final class ControlPlaneApp {
             JwtService tokens = new JwtService(config.jwtSecret(), clock);
             ApiKeyService apiKeys = new ApiKeyService(new ApiKeyRepository(database), clock);
             AccountService accounts = new AccountService(
-                    new AccountRepository(database), new PasswordHasher(config.bcryptCost()), tokens, clock);
+                    new AccountRepository(database),
+                    new InviteRepository(database),
+                    new PasswordHasher(config.bcryptCost()),
+                    tokens,
+                    clock,
+                    config.signupMode());
             TemplateRepository templates = new TemplateRepository(database);
             QuotaService quotas = new QuotaService(database, Quota.fromEnv(System.getenv()), clock);
             SandboxService sandboxes =
