@@ -47,8 +47,7 @@ final class Quickstart {
 
                 %2$s
                 %3$s
-                """.formatted(
-                        url, EXAMPLE_HEADING, example(url, admin).indent(2).stripTrailing(), e2b, account(admin));
+                """.formatted(url, EXAMPLE_HEADING, example(url, admin).indent(2).stripTrailing(), e2b, account(admin));
     }
 
     private static String account(Admin admin) {

@@ -15,8 +15,7 @@ import java.util.Map;
  * @param signup who may sign up besides the administrator the first start creates
  * @param resetPassword give that administrator a new generated password, printed once
  */
-public record UpOptions(
-        Path dataDir, String host, int port, int proxyPort, SignupMode signup, boolean resetPassword) {
+public record UpOptions(Path dataDir, String host, int port, int proxyPort, SignupMode signup, boolean resetPassword) {
     public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/wrenn");
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;

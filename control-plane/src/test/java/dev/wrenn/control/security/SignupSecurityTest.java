@@ -3,9 +3,11 @@ package dev.wrenn.control.security;
 import static dev.wrenn.control.testing.TestServer.bearer;
 import static dev.wrenn.control.testing.TestServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wrenn.control.auth.PasswordHasher;
+import dev.wrenn.control.config.ConfigLoader;
 import dev.wrenn.control.config.SignupMode;
 import dev.wrenn.control.db.AccountRepository;
 import dev.wrenn.control.db.Database;
@@ -16,7 +18,9 @@ import dev.wrenn.control.testing.TestServer;
 import dev.wrenn.control.testing.TestServer.Reply;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,6 +29,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("security")
 class SignupSecurityTest {
+
+    @Test
+    void aControlPlaneStartedWithoutASignupModeIsFirstUserAndAMistypedModeIsRefused(@TempDir Path dir) {
+        Map<String, String> env = Map.of("WRENN_DATA_DIR", dir.toString(), "WRENN_JWT_SECRET", "s".repeat(32));
+
+        assertThat(ConfigLoader.load(env).signupMode()).isEqualTo(SignupMode.FIRST_USER);
+        assertThat(ConfigLoader.load(env, "--signup", "closed").signupMode()).isEqualTo(SignupMode.CLOSED);
+        assertThatThrownBy(() -> ConfigLoader.load(env, "--signup", "opne"))
+                .hasMessageContaining("open, closed or first-user");
+    }
 
     @OnBothDatabases
     void inFirstUserModeOnlyTheFirstSignupNeedsNoInvitationAndItBecomesTheAdministrator(
