@@ -2,10 +2,17 @@ package dev.wrenn.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wrenn.host.sys.Command;
 import dev.wrenn.host.sys.CommandResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class QuickstartTest {
     private static final Quickstart.Admin NEW_ADMIN =
@@ -42,6 +49,38 @@ class QuickstartTest {
         assertThat(Quickstart.example("http://127.0.0.1:8080/", NEW_ADMIN))
                 .contains("PASSWORD='" + NEW_ADMIN.password() + "'")
                 .doesNotContain("change-me-please", "/v1/auth/signup");
+    }
+
+    /** The example run by bash with a stand-in curl that records its arguments: the login sends the printed password. */
+    @Test
+    void theExampleLogsInWithThePrintedPasswordAsValidJson(@TempDir Path dir) throws Exception {
+        Path curl = dir.resolve("curl");
+        Files.writeString(curl, """
+                #!/bin/sh
+                printf '%s\\n' "$@" >> "$(dirname "$0")/calls"
+                echo '{"token":"t","key":"k","id":"sb-1"}'
+                """);
+        Files.setPosixFilePermissions(curl, PosixFilePermissions.fromString("rwx------"));
+
+        CommandResult result = Command.of(
+                        "env",
+                        "PATH=" + dir + ":/usr/bin:/bin",
+                        "bash",
+                        "-euo",
+                        "pipefail",
+                        "-c",
+                        Quickstart.example("http://127.0.0.1:8080/", NEW_ADMIN))
+                .withTimeout(Duration.ofSeconds(30))
+                .runAllowingFailure();
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        List<String> calls = Files.readAllLines(dir.resolve("calls"));
+        assertThat(calls.get(0)).isEqualTo("-sSf");
+        assertThat(calls.get(1)).isEqualTo("http://127.0.0.1:8080/v1/auth/login");
+        String body = calls.get(calls.indexOf("-d") + 1);
+        JsonNode login = new ObjectMapper().readTree(body);
+        assertThat(login.get("email").asText()).isEqualTo("admin@localhost");
+        assertThat(login.get("password").asText()).isEqualTo(NEW_ADMIN.password());
     }
 
     @Test
