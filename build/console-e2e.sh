@@ -11,7 +11,8 @@ source build/up-fixture.sh
 command -v npm >/dev/null || { up_say "npm is missing (the console's tests run under Node.js)"; exit 1; }
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || { up_say "Chromium is missing: apt-get install chromium"; exit 1; }
 console/build.sh
-up_start
+# The journey signs a new user up each run: open signup (the default, first-user, is covered by the security tier).
+up_start --signup open
 report="$(mktemp /tmp/wrenn-console-e2e-XXXXXX.txt)"
 status=0
 (cd console && WRENN_URL="$UP_URL" npm test) 2>&1 | tee "$report" || status=$?

@@ -84,8 +84,12 @@ for _ in $(seq 1 120); do
 done
 curl -fsS "http://127.0.0.1:$API_PORT/healthz" >/dev/null || die "the control plane did not answer /healthz"
 
-TOKEN="$(curl -fsS -X POST "http://127.0.0.1:$API_PORT/v1/auth/signup" -H 'content-type: application/json' \
-  -d '{"email":"compat@example.com","password":"compat-password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
+# The first signup of a fresh control plane (signup mode first-user) is its administrator; signup answers no token.
+COMPAT_ME='{"email":"compat@example.com","password":"compat-password"}'
+curl -fsS -X POST "http://127.0.0.1:$API_PORT/v1/auth/signup" -H 'content-type: application/json' -d "$COMPAT_ME" \
+  >/dev/null
+TOKEN="$(curl -fsS -X POST "http://127.0.0.1:$API_PORT/v1/auth/login" -H 'content-type: application/json' \
+  -d "$COMPAT_ME" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
 E2B_KEY="$(curl -fsS -X POST "http://127.0.0.1:$API_PORT/v1/api-keys" -H 'content-type: application/json' \
   -H "Authorization: Bearer $TOKEN" -d '{"name":"e2b-compat","format":"e2b"}' \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')"

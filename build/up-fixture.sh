@@ -12,12 +12,13 @@ UP_PID=""
 
 up_say() { echo "$UP_NAME: $*" >&2; }
 
-# Starts ./wrenn up; returns once /healthz answers, or fails showing the log (first runs build the image: minutes).
+# Starts ./wrenn up with any extra options given (e.g. --reset-password, --signup open); returns once /healthz
+# answers, or fails showing the log (first runs build the image: minutes).
 up_start() {
   [ "$(id -u)" = 0 ] || { up_say "must run as root: ./wrenn up boots VMs"; return 1; }
   UP_LOG="$(mktemp /tmp/wrenn-up-XXXXXX.log)"
   WRENN_FIRST_SLOT="${WRENN_CI_FIRST_SLOT:-400}" WRENN_MAX_SANDBOXES=8 \
-    ./wrenn up --data-dir "$UP_DATA_DIR" --port "$UP_PORT" >"$UP_LOG" 2>&1 &
+    ./wrenn up --data-dir "$UP_DATA_DIR" --port "$UP_PORT" "$@" >"$UP_LOG" 2>&1 &
   UP_PID=$!
   trap up_stop EXIT
   up_say "started ./wrenn up (pid $UP_PID, log $UP_LOG, data $UP_DATA_DIR, $UP_URL)"
@@ -63,7 +64,8 @@ up_stop() {
   fi
 }
 
-# The copy-paste example exactly as ./wrenn up printed it: the indented block after its heading, unindented.
+# The copy-paste example exactly as ./wrenn up printed it (it holds the administrator's password only when this start
+# generated one: a first start, or --reset-password): the indented block after its heading, unindented.
 up_printed_example() {
   awk '/^Try the API from another terminal:$/ { on = 1; next } on && /^$/ { exit } on { sub(/^  /, ""); print }' "$UP_LOG"
 }

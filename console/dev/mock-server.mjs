@@ -77,10 +77,9 @@ export function createMockServer() {
       const normal = String(email).trim().toLowerCase();
       if (!normal.includes('@') || normal.length < 3) throw new HttpError(400, 'invalid_request', 'a valid email is required');
       if (String(password).length < 8) throw new HttpError(400, 'invalid_request', 'password must be at least 8 characters');
-      if (users.has(normal)) throw new HttpError(409, 'email_taken', 'an account with this email already exists');
-      const user = { id: `usr-${hex(4)}`, team: `team-${hex(4)}`, email: normal, password };
-      users.set(normal, user);
-      return [201, issue(user)];
+      // As the real server: the same 202 whether or not the email exists, no token, an existing account unchanged.
+      if (!users.has(normal)) users.set(normal, { id: `usr-${hex(4)}`, team: `team-${hex(4)}`, email: normal, password });
+      return [202, { email: normal, message: 'if this email had no account, it has one now; log in with POST /v1/auth/login' }];
     }],
     ['POST', /^\/v1\/auth\/login$/, false, async (req) => {
       const { email = '', password = '' } = await json(req);

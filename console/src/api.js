@@ -56,7 +56,9 @@ async function toError(response, method, path, auth) {
 const enc = encodeURIComponent;
 
 export const auth = {
-  signup: (email, password) => send('POST', '/v1/auth/signup', { json: { email, password }, auth: false }),
+  // Signup answers no token (the same answer whether or not the email was registered): log in next.
+  signup: (email, password, invite) =>
+    send('POST', '/v1/auth/signup', { json: invite ? { email, password, invite } : { email, password }, auth: false }),
   login: (email, password) => send('POST', '/v1/auth/login', { json: { email, password }, auth: false }),
 };
 

@@ -12,7 +12,8 @@ import { renderKeys } from './page-keys.js';
 
 const ROUTES = [
   { pattern: /^\/login$/, page: 'login', render: (el) => renderLogin(el, 'login') },
-  { pattern: /^\/signup$/, page: 'login', render: (el) => renderLogin(el, 'signup') },
+  // #/signup/<token>: the link a team administrator hands out with an invitation.
+  { pattern: /^\/signup(?:\/(wrn_inv_[0-9a-f]+))?$/, page: 'login', render: (el, invite) => renderLogin(el, 'signup', invite) },
   { pattern: /^\/sandboxes$/, page: 'sandboxes', nav: 'sandboxes', render: renderSandboxes },
   { pattern: /^\/sandboxes\/([^/]+)(?:\/(terminal|files|metrics))?$/, page: 'sandbox', nav: 'sandboxes', render: renderSandbox },
   { pattern: /^\/snapshots$/, page: 'snapshots', nav: 'snapshots', render: renderSnapshots },

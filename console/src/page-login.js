@@ -1,4 +1,4 @@
-// Log in and sign up: one form, two modes (#/login and #/signup).
+// Log in and sign up: one form, two modes (#/login and #/signup[/<invitation token>]).
 
 import { h } from './dom.js';
 import * as api from './api.js';
@@ -9,7 +9,7 @@ const COPY = {
   signup: { title: 'Create your Wrenn account', submit: 'Sign up', switchText: 'Already have an account?', switchLink: 'Log in', switchTo: '#/login' },
 };
 
-export function renderLogin(main, mode) {
+export function renderLogin(main, mode, invite) {
   const copy = COPY[mode];
   const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
   const email = h('input', { id: 'email', name: 'email', type: 'email', autocomplete: 'email', required: true, autofocus: true });
@@ -33,9 +33,8 @@ export function renderLogin(main, mode) {
     submit.disabled = true;
     error.hidden = true;
     try {
-      const call = mode === 'signup' ? api.auth.signup : api.auth.login;
-      const result = await call(email.value.trim(), password.value);
-      session.signIn(result);
+      if (mode === 'signup') await api.auth.signup(email.value.trim(), password.value, invite);
+      session.signIn(await api.auth.login(email.value.trim(), password.value));
       location.hash = '#/sandboxes';
     } catch (err) {
       error.textContent = err.message;
@@ -51,6 +50,7 @@ export function renderLogin(main, mode) {
       h('div', { class: 'auth-brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'W'), 'wrenn'),
       h('h1', { id: 'auth-title' }, copy.title),
       h('p', { class: 'muted' }, 'Sandboxes for untrusted code, in microVMs you run yourself.'),
+      invite && h('p', { class: 'muted', 'data-testid': 'invited' }, 'You were invited: your account joins the inviting team.'),
       form,
       h('p', { class: 'auth-switch muted' }, copy.switchText, ' ', h('a', { href: copy.switchTo }, copy.switchLink)))));
   email.focus();

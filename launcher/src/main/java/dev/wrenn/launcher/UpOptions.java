@@ -1,5 +1,6 @@
 package dev.wrenn.launcher;
 
+import dev.wrenn.control.config.SignupMode;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -11,11 +12,19 @@ import java.util.Map;
  *
  * @param host the control plane's bind address: loopback unless asked, since a fresh install lets anyone sign up
  * @param proxyPort the E2B-compatible sandbox traffic proxy's port; defaults to {@code port + 1}
+ * @param signup who may sign up besides the administrator the first start creates
+ * @param resetPassword give that administrator a new generated password, printed once
  */
-public record UpOptions(Path dataDir, String host, int port, int proxyPort) {
+public record UpOptions(Path dataDir, String host, int port, int proxyPort, SignupMode signup, boolean resetPassword) {
     public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/wrenn");
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
+    static final String RESET_PASSWORD = "--reset-password";
+
+    /** The first-user signup mode, no password reset. */
+    public UpOptions(Path dataDir, String host, int port, int proxyPort) {
+        this(dataDir, host, port, proxyPort, SignupMode.DEFAULT, false);
+    }
 
     public static final String USAGE = """
             Usage: wrenn up [--data-dir DIR] [--port N] [--host ADDR] [--proxy-port M]   (as root)
@@ -23,10 +32,15 @@ public record UpOptions(Path dataDir, String host, int port, int proxyPort) {
               --port N          the API and web console (0: any free)     WRENN_PORT       8080
               --host ADDR       bind address (0.0.0.0 to serve others)    WRENN_LISTEN_HOST 127.0.0.1
               --proxy-port M    the E2B-compatible sandbox traffic proxy    port + 1
+              --signup MODE     first-user | open | closed                 WRENN_SIGNUP     first-user
+              --reset-password  print a new password for the administrator account
+            The first start creates the administrator account with a generated password and prints it once. With
+            first-user or closed, others join by invitation (POST /v1/teams/{team_id}/invites; closed: not at all).
             Runs the host agent and the control plane in one process with SQLite. The host agent's other settings
             (WRENN_ACCEL, WRENN_EGRESS, WRENN_MAX_*) and the control plane's (WRENN_MAX_UPLOAD_BYTES, ...) apply.""";
 
-    private static final List<String> OPTIONS = List.of("--data-dir", "--port", "--host", "--proxy-port");
+    private static final List<String> OPTIONS =
+            List.of("--data-dir", "--port", "--host", "--proxy-port", "--signup", RESET_PASSWORD);
 
     /** A setting that cannot be used; the message names the option. */
     public static final class Invalid extends RuntimeException {
@@ -49,7 +63,17 @@ public record UpOptions(Path dataDir, String host, int port, int proxyPort) {
                         .normalize(),
                 pick(values.get("--host"), env.get("WRENN_LISTEN_HOST"), DEFAULT_HOST),
                 port,
-                proxyPort != 0 ? proxyPort : port == 0 ? 0 : port + 1);
+                proxyPort != 0 ? proxyPort : port == 0 ? 0 : port + 1,
+                signup(pick(values.get("--signup"), env.get("WRENN_SIGNUP"), SignupMode.DEFAULT.flagValue())),
+                values.containsKey(RESET_PASSWORD));
+    }
+
+    private static SignupMode signup(String text) {
+        try {
+            return SignupMode.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new Invalid("--signup: " + e.getMessage());
+        }
     }
 
     private static Map<String, String> flags(List<String> args) {
@@ -61,7 +85,9 @@ public record UpOptions(Path dataDir, String host, int port, int proxyPort) {
             if (!OPTIONS.contains(flag)) {
                 throw new Invalid("unknown option `" + arg + "`");
             }
-            if (equals >= 0) {
+            if (flag.equals(RESET_PASSWORD) && equals < 0) {
+                values.put(flag, "true"); // a switch, no value
+            } else if (equals >= 0) {
                 values.put(flag, arg.substring(equals + 1));
             } else if (i + 1 < args.size()) {
                 values.put(flag, args.get(++i));

@@ -32,12 +32,14 @@ public final class WrennUp implements AutoCloseable {
     private final HostAgent hostAgent;
     private final ControlPlane controlPlane;
     private final UpOptions options;
+    private final Quickstart.Admin admin;
     private boolean closed;
 
-    private WrennUp(HostAgent hostAgent, ControlPlane controlPlane, UpOptions options) {
+    private WrennUp(HostAgent hostAgent, ControlPlane controlPlane, UpOptions options, Quickstart.Admin admin) {
         this.hostAgent = hostAgent;
         this.controlPlane = controlPlane;
         this.options = options;
+        this.admin = admin;
     }
 
     /** Starts both programs; if the control plane cannot start, the host agent is stopped again. */
@@ -50,8 +52,12 @@ public final class WrennUp implements AutoCloseable {
                 "--port",
                 "" + options.port(),
                 "--host",
-                options.host());
+                options.host(),
+                "--signup",
+                options.signup().flagValue());
         requireGuestImage(options);
+        // Before the API serves, so that no signup can become the first account in between.
+        Quickstart.Admin admin = AdminAccount.prepare(controlConfig, options.resetPassword());
         LoopbackTls tls = LoopbackTls.issue(controlConfig.dataDir());
         HostAgent hostAgent = HostAgent.start(hostAgentConfig(options, env), tls.hostServer());
         try {
@@ -59,7 +65,7 @@ public final class WrennUp implements AutoCloseable {
                     pointedAt(controlConfig, hostAgent.address().getPort(), options.proxyPort()),
                     tls.ca(),
                     tls.controlPlaneChannel());
-            return new WrennUp(hostAgent, controlPlane, options);
+            return new WrennUp(hostAgent, controlPlane, options, admin);
         } catch (RuntimeException e) {
             hostAgent.stop();
             throw e;
@@ -82,6 +88,11 @@ public final class WrennUp implements AutoCloseable {
     /** Where E2B's SDKs reach sandboxes ({@code E2B_SANDBOX_URL}): the sandbox traffic proxy. */
     public String proxyUrl() {
         return url().replaceFirst(":" + port() + "/$", ":" + controlPlane.proxyPort());
+    }
+
+    /** The administrator account; its password only if this start generated it (printed once, in the banner). */
+    Quickstart.Admin admin() {
+        return admin;
     }
 
     public HostAgent hostAgent() {
@@ -126,7 +137,7 @@ public final class WrennUp implements AutoCloseable {
                             stopped.countDown();
                         },
                         "wrenn-up-shutdown"));
-        System.out.println(Quickstart.banner(up.url(), up.proxyUrl()));
+        System.out.println(Quickstart.banner(up.url(), up.proxyUrl(), up.admin()));
         System.out.flush();
         stopped.await();
     }
@@ -176,7 +187,8 @@ public final class WrennUp implements AutoCloseable {
                 "127.0.0.1:" + hostAgentPort,
                 config.maxUploadBytes(),
                 config.bcryptCost(),
-                proxyPort);
+                proxyPort,
+                config.signupMode());
     }
 
     /** Without an image nothing can boot; say how to build one instead of failing in the accelerator probe. */

@@ -3,6 +3,7 @@ package dev.wrenn.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wrenn.control.config.SignupMode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,28 @@ class UpOptionsTest {
                 .isEqualTo(9999);
         assertThatThrownBy(() -> UpOptions.parse(List.of("--port", "9000", "--proxy-port", "9000"), Map.of()))
                 .hasMessage("--proxy-port must differ from --port (both 9000)");
+    }
+
+    @Test
+    void theSignupModeIsFirstUserUnlessAFlagOrTheEnvironmentSaysOtherwise() {
+        assertThat(UpOptions.parse(List.of(), Map.of()).signup()).isEqualTo(SignupMode.FIRST_USER);
+        assertThat(UpOptions.parse(List.of(), Map.of("WRENN_SIGNUP", "closed")).signup())
+                .isEqualTo(SignupMode.CLOSED);
+        assertThat(UpOptions.parse(List.of("--signup", "open"), Map.of("WRENN_SIGNUP", "closed"))
+                        .signup())
+                .isEqualTo(SignupMode.OPEN);
+        assertThatThrownBy(() -> UpOptions.parse(List.of("--signup", "everyone"), Map.of()))
+                .hasMessageContaining("--signup")
+                .hasMessageContaining("open, closed or first-user");
+    }
+
+    @Test
+    void resetPasswordIsASwitchWithoutAValue() {
+        UpOptions options = UpOptions.parse(List.of("--reset-password", "--port", "9000"), Map.of());
+
+        assertThat(options.resetPassword()).isTrue();
+        assertThat(options.port()).isEqualTo(9000);
+        assertThat(UpOptions.parse(List.of(), Map.of()).resetPassword()).isFalse();
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -32,9 +33,13 @@ class WrennUpTest {
     private Path dataDir;
     private WrennUp up;
 
+    /** On a data directory without a database, as a first start is: the administrator is made and shown once. */
     @BeforeAll
-    void startWrennUp() {
+    void startWrennUp() throws Exception {
         dataDir = UpImage.dataDir();
+        for (String file : new String[] {"wrenn.db", "wrenn.db-wal", "wrenn.db-shm"}) {
+            Files.deleteIfExists(dataDir.resolve(file));
+        }
         up = WrennUp.start(
                 new UpOptions(dataDir, "127.0.0.1", 0, 0),
                 Map.of("WRENN_FIRST_SLOT", UpImage.FIRST_SLOT, "WRENN_MAX_SANDBOXES", "4"));
@@ -69,7 +74,10 @@ class WrennUpTest {
 
     @Test
     void thePrintedExampleRunsACommandInARealSandboxExactlyAsPrinted() {
-        String example = Quickstart.example(up.url());
+        assertThat(up.admin().password())
+                .as("the first start's generated password")
+                .isNotBlank();
+        String example = Quickstart.example(up.url(), up.admin());
 
         CommandResult result = Command.of("bash", "-euo", "pipefail", "-c", example)
                 .withTimeout(Duration.ofMinutes(10))
@@ -113,14 +121,26 @@ class WrennUpTest {
         }
     }
 
-    private String signup() throws Exception {
-        String email = "up-" + UUID.randomUUID() + "@example.com";
+    @Test
+    void afterTheFirstAccountASignupWithoutAnInvitationIsRefused() throws Exception {
         HttpResponse<String> reply = send(
                 "POST",
                 "/v1/auth/signup",
                 null,
-                "{\"email\":\"" + email + "\",\"password\":\"correct horse battery\"}");
-        assertThat(reply.statusCode()).as(reply.body()).isEqualTo(201);
+                "{\"email\":\"up-" + UUID.randomUUID() + "@example.com\",\"password\":\"correct horse battery\"}");
+
+        assertThat(reply.statusCode()).as(reply.body()).isEqualTo(403);
+        assertThat(reply.body()).contains("\"code\":\"signup_closed\"");
+    }
+
+    /** A token of the administrator the first start made, with the password it printed. */
+    private String signup() throws Exception {
+        String credentials = JSON.createObjectNode()
+                .put("email", up.admin().email())
+                .put("password", up.admin().password())
+                .toString();
+        HttpResponse<String> reply = send("POST", "/v1/auth/login", null, credentials);
+        assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
         return JSON.readTree(reply.body()).get("token").asText();
     }
 

@@ -12,7 +12,9 @@ import java.time.Clock;
 import java.util.Locale;
 
 /**
- * {@code POST /v1/auth/signup} and {@code POST /v1/auth/login}, both answering {@code {token,user_id,team_id,email}};
+ * {@code POST /v1/auth/signup} ({@code {email,password[,invite]}}, answering 202 {@code {email,message}} whether or not
+ * the email was registered, so signup reveals no accounts) and {@code POST /v1/auth/login}, answering
+ * {@code {token,user_id,team_id,email}};
  * and {@code GET /v1/auth/whoami}, which tells a client (the CLI, an SDK) whether its key or token works and for
  * which team.
  */
@@ -55,8 +57,8 @@ final class AuthRoutes {
 
     private void signup(Context ctx) {
         signupsByAddress.acquire(ctx.req().getRemoteAddr());
-        Credentials body = JsonBodies.read(ctx, Credentials.class);
-        ctx.status(201).json(accounts.signup(body.email(), body.password()));
+        SignupRequest body = JsonBodies.read(ctx, SignupRequest.class);
+        ctx.status(202).json(accounts.signup(body.email(), body.password(), body.invite()));
     }
 
     private void login(Context ctx) {
@@ -75,6 +77,13 @@ final class AuthRoutes {
                 sessions.loginFailed(account, ctx.req().getRemoteAddr());
             }
             throw e;
+        }
+    }
+
+    record SignupRequest(String email, String password, String invite) {
+        @Override
+        public String toString() {
+            return "SignupRequest[email=" + email + "]";
         }
     }
 

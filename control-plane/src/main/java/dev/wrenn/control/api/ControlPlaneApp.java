@@ -9,6 +9,7 @@ import dev.wrenn.control.console.ConsoleFeatures;
 import dev.wrenn.control.db.AccountRepository;
 import dev.wrenn.control.db.ApiKeyRepository;
 import dev.wrenn.control.db.Database;
+import dev.wrenn.control.db.InviteRepository;
 import dev.wrenn.control.db.SandboxRepository;
 import dev.wrenn.control.db.SessionRepository;
 import dev.wrenn.control.db.TemplateRepository;
@@ -19,6 +20,8 @@ import dev.wrenn.control.exec.ExecRoutes;
 import dev.wrenn.control.exec.ExecStreamSocket;
 import dev.wrenn.control.files.FileRoutes;
 import dev.wrenn.control.hosts.HostAgentClient;
+import dev.wrenn.control.invites.InviteRoutes;
+import dev.wrenn.control.invites.InviteService;
 import dev.wrenn.control.quota.Quota;
 import dev.wrenn.control.quota.QuotaRoutes;
 import dev.wrenn.control.quota.QuotaService;
@@ -77,6 +80,8 @@ public final class ControlPlaneApp {
                     .register(javalin.routes);
             new SessionRoutes(components.sessions(), components.auth(), clock).register(javalin.routes);
             new ApiKeyRoutes(components.apiKeys(), components.auth()).register(javalin.routes);
+            new InviteRoutes(new InviteService(new InviteRepository(database), clock), components.auth(), clock)
+                    .register(javalin.routes);
             components.registerSandboxRoutes(javalin.routes, config);
             if (enrollment != null) {
                 new EnrollmentRoutes(enrollment, components.auth(), clock).register(javalin.routes);
@@ -115,7 +120,13 @@ public final class ControlPlaneApp {
             AuditLog audit = new AuditLog(database, clock, AuditLog.retentionFromEnv(System.getenv()));
             ApiKeyService apiKeys = new ApiKeyService(new ApiKeyRepository(database), clock, audit);
             PasswordHasher passwords = new PasswordHasher(config.bcryptCost());
-            AccountService accounts = new AccountService(new AccountRepository(database), passwords, tokens, clock);
+            AccountService accounts = new AccountService(
+                    new AccountRepository(database),
+                    new InviteRepository(database),
+                    passwords,
+                    tokens,
+                    clock,
+                    config.signupMode());
             TemplateRepository templates = new TemplateRepository(database);
             QuotaService quotas = new QuotaService(database, Quota.fromEnv(System.getenv()), clock);
             SandboxService sandboxes =

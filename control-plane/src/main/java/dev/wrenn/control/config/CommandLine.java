@@ -6,7 +6,7 @@ import java.util.Set;
 
 /** The control plane's few options, {@code --name value} or {@code --name=value}. */
 final class CommandLine {
-    private static final Set<String> OPTIONS = Set.of("--port", "--host", "--data-dir", "--proxy-port");
+    private static final Set<String> OPTIONS = Set.of("--port", "--host", "--data-dir", "--proxy-port", "--signup");
 
     private CommandLine() {}
 

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param maxUploadBytes the largest file a client may upload into a sandbox
  * @param bcryptCost the bcrypt work factor for passwords (12 in production; tests lower it)
  * @param proxyPort the port of the E2B-compatible sandbox traffic proxy; 0 picks a free one
+ * @param signupMode who may sign up ({@link SignupMode#FIRST_USER} unless the operator says otherwise)
  */
 public record Config(
         Path dataDir,
@@ -26,12 +27,37 @@ public record Config(
         String hostAgentAddress,
         long maxUploadBytes,
         int bcryptCost,
-        int proxyPort) {
+        int proxyPort,
+        SignupMode signupMode) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 100L * 1024 * 1024;
     public static final int DEFAULT_BCRYPT_COST = 12;
     public static final int MIN_JWT_SECRET_LENGTH = 32;
+
+    /** With the default signup mode ({@link SignupMode#FIRST_USER}). */
+    public Config(
+            Path dataDir,
+            String listenHost,
+            int port,
+            DatabaseSettings database,
+            String jwtSecret,
+            String hostAgentAddress,
+            long maxUploadBytes,
+            int bcryptCost,
+            int proxyPort) {
+        this(
+                dataDir,
+                listenHost,
+                port,
+                database,
+                jwtSecret,
+                hostAgentAddress,
+                maxUploadBytes,
+                bcryptCost,
+                proxyPort,
+                SignupMode.DEFAULT);
+    }
 
     /** With the proxy on the port after the API's (or a free one when the API's is picked freely). */
     public Config(
@@ -64,6 +90,7 @@ public record Config(
         Objects.requireNonNull(listenHost, "listenHost");
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(hostAgentAddress, "hostAgentAddress");
+        Objects.requireNonNull(signupMode, "signupMode");
         if (proxyPort < 0 || proxyPort > 65535) {
             throw new IllegalArgumentException("the proxy port must be between 0 and 65535 (got " + proxyPort + ")");
         }
@@ -86,6 +113,6 @@ public record Config(
     public String toString() {
         return "Config[dataDir=" + dataDir + ", listen=" + listenHost + ":" + port + ", database=" + database
                 + ", hostAgent=" + hostAgentAddress + ", maxUploadBytes=" + maxUploadBytes + ", bcryptCost="
-                + bcryptCost + ", proxyPort=" + proxyPort + "]";
+                + bcryptCost + ", proxyPort=" + proxyPort + ", signup=" + signupMode.flagValue() + "]";
     }
 }

@@ -20,13 +20,17 @@ import java.util.Map;
  *                     WRENN_JWT_SECRET       at least 32 characters; else DIR/jwt-secret, generated once
  *                     WRENN_HOST_AGENT_ADDR  host agent gRPC address (127.0.0.1:50051)
  *                     WRENN_MAX_UPLOAD_BYTES largest file upload (100 MiB)
+ *   --signup MODE     WRENN_SIGNUP           open | closed | first-user (first-user)
  * </pre>
  */
 public final class ConfigLoader {
     public static final String USAGE = """
             usage: wrenn control-plane [--port N] [--proxy-port M] [--host ADDR] [--data-dir DIR]
+                                       [--signup open|closed|first-user]
             environment: WRENN_DATA_DIR, WRENN_PORT, WRENN_PROXY_PORT, WRENN_LISTEN_HOST, WRENN_DATABASE_URL, WRENN_JWT_SECRET,
-                         WRENN_HOST_AGENT_ADDR, WRENN_MAX_UPLOAD_BYTES""";
+                         WRENN_HOST_AGENT_ADDR, WRENN_MAX_UPLOAD_BYTES, WRENN_SIGNUP
+            signup: first-user (default) lets the first account sign up and makes it the administrator; later accounts
+                    need an invitation (POST /v1/teams/{team_id}/invites). open lets anyone sign up; closed nobody.""";
 
     /** Loopback unless the operator says otherwise: the API is plain HTTP and a fresh install has no accounts. */
     public static final String DEFAULT_LISTEN_HOST = "127.0.0.1";
@@ -53,7 +57,9 @@ public final class ConfigLoader {
                         "WRENN_MAX_UPLOAD_BYTES",
                         pick(null, env.get("WRENN_MAX_UPLOAD_BYTES"), "" + Config.DEFAULT_MAX_UPLOAD_BYTES)),
                 Config.DEFAULT_BCRYPT_COST,
-                proxyPort);
+                proxyPort,
+                SignupMode.parse(
+                        pick(options.get("--signup"), env.get("WRENN_SIGNUP"), SignupMode.DEFAULT.flagValue())));
     }
 
     private static DatabaseSettings database(String url, Path dataDir) {

@@ -56,6 +56,120 @@ public final class AccountRepository {
         }
     }
 
+    /** What a signup did. The API answers both the same, so that a signup cannot tell which emails are registered. */
+    public enum Registration {
+        CREATED,
+        EMAIL_EXISTS
+    }
+
+    public static final String INVALID_INVITE = "the invitation is unknown, expired, revoked or already used";
+    public static final String INVITE_REQUIRED =
+            "signup needs an invitation from a team administrator on this installation (signup mode first-user)";
+
+    /**
+     * Signs a new user up in one transaction. With {@code inviteHash} the invitation is used up and the user joins its
+     * team as a member; without one the user gets a team of its own, and if {@code inviteRequired} that is allowed only
+     * while no user exists. An email already registered changes no account, and the invitation is used up just the same.
+     *
+     * @throws ApiException {@link ErrorCode#INVALID_INVITE} or {@link ErrorCode#SIGNUP_CLOSED}; nothing is changed then
+     */
+    public Registration register(User user, Team ownTeam, String inviteHash, boolean inviteRequired) {
+        try {
+            return database.jdbi().inTransaction(h -> {
+                String invitedTo = null;
+                if (inviteHash != null) {
+                    invitedTo = InviteRepository.consume(h, inviteHash, user.createdAt())
+                            .orElseThrow(() -> new ApiException(ErrorCode.INVALID_INVITE, INVALID_INVITE));
+                } else if (inviteRequired && userCount(h) > 0) {
+                    throw new ApiException(ErrorCode.SIGNUP_CLOSED, INVITE_REQUIRED);
+                }
+                if (emailTaken(h, user.email())) {
+                    return Registration.EMAIL_EXISTS;
+                }
+                insertNewUser(h, user, ownTeam, invitedTo);
+                return Registration.CREATED;
+            });
+        } catch (RuntimeException e) {
+            if (database.dialect().isUniqueViolation(e)) {
+                return Registration.EMAIL_EXISTS; // a concurrent signup of the same email won
+            }
+            throw e;
+        }
+    }
+
+    /** The first user of an installation administers it; a user invited to a team is a member of it. */
+    private static void insertNewUser(Handle h, User user, Team ownTeam, String invitedTo) {
+        boolean first = userCount(h) == 0;
+        insertUser(h, first ? new User(user.id(), user.email(), user.passwordHash(), true, user.createdAt()) : user);
+        if (invitedTo == null) {
+            insertTeam(h, ownTeam);
+            insertMembership(h, user, ownTeam.id(), "owner");
+        } else {
+            insertMembership(h, user, invitedTo, "member");
+        }
+    }
+
+    /**
+     * Creates the installation's administrator with a team of its own, only if no user exists yet (the quickstart's
+     * account). Returns whether it was created.
+     */
+    public boolean createFirstAdmin(User user, Team team) {
+        return database.jdbi().inTransaction(h -> {
+            if (userCount(h) > 0) {
+                return false;
+            }
+            insertUser(h, new User(user.id(), user.email(), user.passwordHash(), true, user.createdAt()));
+            insertTeam(h, team);
+            insertMembership(h, user, team.id(), "owner");
+            return true;
+        });
+    }
+
+    /** The installation's oldest administrator (the first account), if any. */
+    public Optional<User> firstAdmin() {
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT * FROM users WHERE is_admin = TRUE ORDER BY created_at, id")
+                        .map(AccountRepository::user)
+                        .findFirst());
+    }
+
+    public void setPasswordHash(String userId, String hash, java.time.Instant at) {
+        database.jdbi()
+                .useHandle(
+                        h -> h.createUpdate("UPDATE users SET password_hash = :hash, updated_at = :at WHERE id = :id")
+                                .bind("hash", hash)
+                                .bind("at", SqlTime.toMillis(at))
+                                .bind("id", userId)
+                                .execute());
+    }
+
+    /** Whether any account exists (first-user mode refuses signups without an invitation once one does). */
+    public boolean anyUser() {
+        return database.jdbi().withHandle(AccountRepository::userCount) > 0;
+    }
+
+    private static long userCount(Handle h) {
+        return h.createQuery("SELECT COUNT(*) FROM users").mapTo(Long.class).one();
+    }
+
+    private static boolean emailTaken(Handle h, String email) {
+        return h.createQuery("SELECT COUNT(*) FROM users WHERE email = :email")
+                        .bind("email", email)
+                        .mapTo(Long.class)
+                        .one()
+                > 0;
+    }
+
+    private static void insertMembership(Handle h, User user, String teamId, String role) {
+        h.createUpdate("INSERT INTO users_teams (user_id, team_id, is_default, role, created_at)"
+                        + " VALUES (:user, :team, TRUE, :role, :at)")
+                .bind("user", user.id())
+                .bind("team", teamId)
+                .bind("role", role)
+                .bind("at", SqlTime.toMillis(user.createdAt()))
+                .execute();
+    }
+
     public Optional<User> findUserByEmail(String email) {
         return database.jdbi()
                 .withHandle(h -> h.createQuery("SELECT * FROM users WHERE email = :email")

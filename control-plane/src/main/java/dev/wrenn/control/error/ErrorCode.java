@@ -8,6 +8,10 @@ public enum ErrorCode {
     INVALID_REQUEST(400),
     UNAUTHORIZED(401),
     FORBIDDEN(403),
+    /** Signup refused by the installation's signup mode (closed, or first-user without an invitation). */
+    SIGNUP_CLOSED(403),
+    /** An invitation that is unknown, expired, revoked or already used (one answer for all four). */
+    INVALID_INVITE(403),
     NOT_FOUND(404),
     CONFLICT(409),
     INVALID_STATE(409),

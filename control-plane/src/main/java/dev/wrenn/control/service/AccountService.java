@@ -2,20 +2,29 @@ package dev.wrenn.control.service;
 
 import dev.wrenn.control.auth.JwtService;
 import dev.wrenn.control.auth.PasswordHasher;
+import dev.wrenn.control.config.SignupMode;
 import dev.wrenn.control.db.AccountRepository;
+import dev.wrenn.control.db.InviteRepository;
 import dev.wrenn.control.db.Team;
 import dev.wrenn.control.db.User;
 import dev.wrenn.control.error.ApiException;
+import dev.wrenn.control.error.ErrorCode;
 import dev.wrenn.control.ids.Ids;
+import dev.wrenn.control.invites.InviteToken;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Sign-up and login with email and password. Every user gets a team of its own, "{@code <email>'s Team}". */
+/**
+ * Sign-up and login with email and password. A user signing up without an invitation gets a team of its own,
+ * "{@code <email>'s Team}"; with one, it joins the inviting team as a member.
+ */
 public final class AccountService {
     public static final String BAD_CREDENTIALS = "invalid email or password";
+    public static final String SIGNUP_CLOSED =
+            "signup is closed on this installation (signup mode closed); the operator creates accounts";
     static final int MIN_PASSWORD_LENGTH = 8;
     static final int MAX_EMAIL_LENGTH = 254;
 
@@ -23,27 +32,62 @@ public final class AccountService {
     private final PasswordHasher passwords;
     private final JwtService tokens;
     private final Clock clock;
+    private final InviteRepository invites;
+    private final SignupMode signupMode;
 
-    public AccountService(AccountRepository accounts, PasswordHasher passwords, JwtService tokens, Clock clock) {
+    public AccountService(
+            AccountRepository accounts,
+            InviteRepository invites,
+            PasswordHasher passwords,
+            JwtService tokens,
+            Clock clock,
+            SignupMode signupMode) {
         this.accounts = accounts;
+        this.invites = invites;
         this.passwords = passwords;
         this.tokens = tokens;
         this.clock = clock;
+        this.signupMode = signupMode;
     }
 
-    /** @throws ApiException invalid_request for a bad email or password, email_taken if the email is registered */
-    public AuthResult signup(String rawEmail, String password) {
+    /**
+     * Signs up under the installation's {@link SignupMode}, with an optional invitation token. The answer is the same
+     * whether or not the email was registered (a registered one is left unchanged), and the password is hashed either
+     * way, so that neither the answer nor its timing tells which emails exist; the caller then logs in.
+     *
+     * @throws ApiException invalid_request for a bad email or password, signup_closed when the mode refuses,
+     *     invalid_invite for an unknown, expired, revoked or used invitation
+     */
+    public SignupAccepted signup(String rawEmail, String password, String invite) {
         String email = normalize(rawEmail);
         validateEmail(email);
         validatePassword(password);
+        String inviteHash = checkSignupAllowed(invite);
         // Hashing is slow on purpose: do it before the transaction, not inside it.
         String hash = passwords.hash(password);
         Instant now = clock.instant();
         User user = new User(Ids.user(), email, hash, false, now);
         Team team = new Team(Ids.team(), email + "'s Team", now);
-        // The first account of an installation administers it (it alone reads /metrics).
-        accounts.createWithDefaultTeam(user, team, true);
-        return new AuthResult(tokens.issue(user.id(), team.id(), email), user.id(), team.id(), email);
+        accounts.register(user, team, inviteHash, signupMode == SignupMode.FIRST_USER);
+        return new SignupAccepted(email);
+    }
+
+    /** The mode's refusals that need no bcrypt work; returns the invitation's hash (null without one). */
+    private String checkSignupAllowed(String invite) {
+        if (signupMode == SignupMode.CLOSED) {
+            throw new ApiException(ErrorCode.SIGNUP_CLOSED, SIGNUP_CLOSED);
+        }
+        if (invite == null || invite.isBlank()) {
+            if (signupMode == SignupMode.FIRST_USER && accounts.anyUser()) {
+                throw new ApiException(ErrorCode.SIGNUP_CLOSED, AccountRepository.INVITE_REQUIRED);
+            }
+            return null;
+        }
+        String token = invite.strip();
+        if (!InviteToken.isWellFormed(token) || !invites.isUsable(InviteToken.hash(token), clock.instant())) {
+            throw new ApiException(ErrorCode.INVALID_INVITE, AccountRepository.INVALID_INVITE);
+        }
+        return InviteToken.hash(token);
     }
 
     /** @throws ApiException unauthorized with one message whether the email or the password was wrong */

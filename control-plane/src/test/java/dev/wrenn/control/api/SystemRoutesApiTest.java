@@ -27,7 +27,7 @@ class SystemRoutesApiTest {
 
         assertThat(metrics)
                 .contains(
-                        "http_server_requests_seconds_count{method=\"POST\",route=\"/v1/auth/signup\",status=\"201\"} 1");
+                        "http_server_requests_seconds_count{method=\"POST\",route=\"/v1/auth/signup\",status=\"202\"} 1");
         assertThat(metrics).contains("route=\"/v1/api-keys/{id}\",status=\"401\"");
         assertThat(metrics).doesNotContain("key-12345678");
         assertThat(metrics).containsPattern("wrenn_db_pool_open\\{pool=\"wrenn-(sqlite|postgresql)\"\\} [1-9]");

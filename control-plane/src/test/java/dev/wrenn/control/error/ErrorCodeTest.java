@@ -13,6 +13,8 @@ class ErrorCodeTest {
                 Map.entry("invalid_request", 400),
                 Map.entry("unauthorized", 401),
                 Map.entry("forbidden", 403),
+                Map.entry("signup_closed", 403),
+                Map.entry("invalid_invite", 403),
                 Map.entry("not_found", 404),
                 Map.entry("conflict", 409),
                 Map.entry("invalid_state", 409),

@@ -56,14 +56,18 @@ public final class ConsoleServer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + app.port() + path);
     }
 
-    /** Signs up and returns the answer ({@code token}, {@code team_id}, ...). */
+    /** Signs up, logs in and returns the login's answer ({@code token}, {@code team_id}, ...). */
     public JsonNode signup(String email) {
-        TestServer.Reply reply =
-                send("POST", "/v1/auth/signup", TestServer.json("email", email, "password", "correct horse battery"));
-        if (reply.status() != 201) {
+        String credentials = TestServer.json("email", email, "password", "correct horse battery");
+        TestServer.Reply reply = send("POST", "/v1/auth/signup", credentials);
+        if (reply.status() != 202) {
             throw new AssertionError("signup of " + email + " answered " + reply.status() + ": " + reply.body());
         }
-        return reply.json();
+        TestServer.Reply login = send("POST", "/v1/auth/login", credentials);
+        if (login.status() != 200) {
+            throw new AssertionError("login of " + email + " answered " + login.status() + ": " + login.body());
+        }
+        return login.json();
     }
 
     /** A sandbox row of {@code teamId} in {@code status}, as the sandbox routes would have left it. */

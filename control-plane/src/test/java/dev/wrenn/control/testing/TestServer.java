@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wrenn.control.api.ControlPlaneApp;
 import dev.wrenn.control.config.Config;
 import dev.wrenn.control.config.DatabaseSettings;
+import dev.wrenn.control.config.SignupMode;
 import dev.wrenn.control.db.Database;
 import dev.wrenn.control.enrollment.EnrollmentService;
 import dev.wrenn.control.hosts.HostAgentClient;
@@ -56,12 +57,23 @@ public final class TestServer implements AutoCloseable {
                 hostAgent);
     }
 
-    /** The config API tests run with: bcrypt at its lowest cost, a fixed JWT secret. */
+    /**
+     * The config API tests run with: bcrypt at its lowest cost, a fixed JWT secret, and signup open, since most tests
+     * need several accounts (the signup modes have their own tests, with {@link #config(Path, SignupMode)}).
+     */
     public static Config config(Path dataDir) {
         return config(dataDir, Config.DEFAULT_MAX_UPLOAD_BYTES);
     }
 
     public static Config config(Path dataDir, long maxUploadBytes) {
+        return config(dataDir, maxUploadBytes, SignupMode.OPEN);
+    }
+
+    public static Config config(Path dataDir, SignupMode signup) {
+        return config(dataDir, Config.DEFAULT_MAX_UPLOAD_BYTES, signup);
+    }
+
+    private static Config config(Path dataDir, long maxUploadBytes, SignupMode signup) {
         return new Config(
                 dataDir,
                 "127.0.0.1",
@@ -70,7 +82,9 @@ public final class TestServer implements AutoCloseable {
                 JWT_SECRET,
                 "127.0.0.1:1",
                 maxUploadBytes,
-                4);
+                4,
+                0,
+                signup);
     }
 
     public Javalin app() {
@@ -178,11 +192,23 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
-    /** Signs up and returns the answer's JSON ({@code token}, {@code user_id}, {@code team_id}, {@code email}). */
+    /**
+     * Signs up, then logs in (signup answers no token, so that it cannot reveal registered emails), and returns the
+     * login's JSON ({@code token}, {@code user_id}, {@code team_id}, {@code email}).
+     */
     public JsonNode signup(String email, String password) {
         Reply reply = post("/v1/auth/signup", json("email", email, "password", password));
-        if (reply.status() != 201) {
+        if (reply.status() != 202) {
             throw new AssertionError("signup of " + email + " answered " + reply.status() + ": " + reply.body());
+        }
+        return login(email, password);
+    }
+
+    /** Logs in and returns the answer's JSON ({@code token}, {@code user_id}, {@code team_id}, {@code email}). */
+    public JsonNode login(String email, String password) {
+        Reply reply = post("/v1/auth/login", json("email", email, "password", password));
+        if (reply.status() != 200) {
+            throw new AssertionError("login of " + email + " answered " + reply.status() + ": " + reply.body());
         }
         return reply.json();
     }
