@@ -65,12 +65,6 @@ GRPC_PORT="$(free_port)"
 API_PORT="$(free_port)"
 PROXY_PORT="$(free_port)"
 
-say "starting the host agent on 127.0.0.1:$GRPC_PORT (slots $FIRST_SLOT..)"
-"$JAVA" --enable-native-access=ALL-UNNAMED -jar host-agent/target/wrenn-host-agent.jar \
-  --data-dir "$WORK/agent" --listen "127.0.0.1:$GRPC_PORT" --first-slot "$FIRST_SLOT" --max-sandboxes 8 \
-  --boot-timeout 180 >"$WORK/host-agent.log" 2>&1 </dev/null &
-agent_pid=$!
-
 say "starting the control plane: API 127.0.0.1:$API_PORT, proxy 127.0.0.1:$PROXY_PORT"
 WRENN_DATA_DIR="$WORK/cp" WRENN_HOST_AGENT_ADDR="127.0.0.1:$GRPC_PORT" \
   "$JAVA" -jar control-plane/target/wrenn-control-plane.jar \
@@ -93,6 +87,23 @@ TOKEN="$(curl -fsS -X POST "http://127.0.0.1:$API_PORT/v1/auth/login" -H 'conten
 E2B_KEY="$(curl -fsS -X POST "http://127.0.0.1:$API_PORT/v1/api-keys" -H 'content-type: application/json' \
   -H "Authorization: Bearer $TOKEN" -d '{"name":"e2b-compat","format":"e2b"}' \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')"
+
+# The host agent talks to the control plane only over mutual TLS: it enrolls once with a one-time token the
+# administrator asks for, then serves with the certificate it was issued.
+ENROLL_TOKEN="$(curl -fsS -X POST "http://127.0.0.1:$API_PORT/v1/admin/hosts/enrollment-tokens" \
+  -H 'content-type: application/json' -H "Authorization: Bearer $TOKEN" -d '{"host":"127.0.0.1"}' \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
+say "starting the host agent on 127.0.0.1:$GRPC_PORT (slots $FIRST_SLOT..)"
+"$JAVA" --enable-native-access=ALL-UNNAMED -jar host-agent/target/wrenn-host-agent.jar \
+  --data-dir "$WORK/agent" --listen "127.0.0.1:$GRPC_PORT" --first-slot "$FIRST_SLOT" --max-sandboxes 8 \
+  --boot-timeout 180 \
+  --enroll "http://127.0.0.1:$API_PORT" --token "$ENROLL_TOKEN" >"$WORK/host-agent.log" 2>&1 </dev/null &
+agent_pid=$!
+for _ in $(seq 1 240); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$GRPC_PORT") 2>/dev/null && break
+  kill -0 "$agent_pid" 2>/dev/null || die "the host agent exited (see $WORK/host-agent.log)"
+  sleep 0.5
+done
 
 say "installing the pinned SDK"
 (cd "$COMPAT_DIR" && if [ -f package-lock.json ]; then npm ci --silent; else npm install --silent; fi)

@@ -135,23 +135,26 @@ class StandaloneEnrollmentSecurityTest {
                 past.newIdentity(Role.CONTROL_PLANE, "wrenn-control-plane", Duration.ofDays(1)), ca.certificate());
     }
 
-    /** The first account is the administrator; it asks for a token for the host at 127.0.0.1. */
+    /**
+     * The first account is the administrator (signup answers no token: it logs in next); it asks for a token for the
+     * host at 127.0.0.1.
+     */
     private static String enrollmentToken(URI api) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        JsonNode signup = post(
-                http,
-                api.resolve("/v1/auth/signup"),
-                "{\"email\":\"root@example.com\",\"password\":\"correct horse\"}",
-                null);
+        String account = "{\"email\":\"root@example.com\",\"password\":\"correct horse\"}";
+        post(http, api.resolve("/v1/auth/signup"), account, null, 202);
+        JsonNode login = post(http, api.resolve("/v1/auth/login"), account, null, 200);
         JsonNode issued = post(
                 http,
                 api.resolve("/v1/admin/hosts/enrollment-tokens"),
                 "{\"host\":\"127.0.0.1\"}",
-                "Bearer " + signup.get("token").asText());
+                "Bearer " + login.get("token").asText(),
+                201);
         return issued.get("token").asText();
     }
 
-    private static JsonNode post(HttpClient http, URI uri, String body, String authorization) throws Exception {
+    private static JsonNode post(HttpClient http, URI uri, String body, String authorization, int expectedStatus)
+            throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
@@ -159,7 +162,7 @@ class StandaloneEnrollmentSecurityTest {
             request.header("Authorization", authorization);
         }
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(uri + ": " + response.body()).isEqualTo(201);
+        assertThat(response.statusCode()).as(uri + ": " + response.body()).isEqualTo(expectedStatus);
         return JSON.readTree(response.body());
     }
 

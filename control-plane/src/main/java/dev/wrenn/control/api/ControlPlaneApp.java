@@ -80,8 +80,7 @@ public final class ControlPlaneApp {
                     .register(javalin.routes);
             new SessionRoutes(components.sessions(), components.auth(), clock).register(javalin.routes);
             new ApiKeyRoutes(components.apiKeys(), components.auth()).register(javalin.routes);
-            new InviteRoutes(new InviteService(new InviteRepository(database), clock), components.auth(), clock)
-                    .register(javalin.routes);
+            new InviteRoutes(components.invites(), components.auth(), clock).register(javalin.routes);
             components.registerSandboxRoutes(javalin.routes, config);
             if (enrollment != null) {
                 new EnrollmentRoutes(enrollment, components.auth(), clock).register(javalin.routes);
@@ -113,7 +112,8 @@ public final class ControlPlaneApp {
             E2bCompat e2b,
             QuotaRoutes quotaRoutes,
             SessionService sessions,
-            AuditRoutes auditRoutes) {
+            AuditRoutes auditRoutes,
+            InviteService invites) {
         static Components wire(Config config, Database database, HostAgentClient hostAgent, Clock clock) {
             SessionRepository sessionRows = new SessionRepository(database);
             JwtService tokens = new JwtService(config.jwtSecret(), clock, sessionRows);
@@ -126,7 +126,8 @@ public final class ControlPlaneApp {
                     passwords,
                     tokens,
                     clock,
-                    config.signupMode());
+                    config.signupMode(),
+                    audit);
             TemplateRepository templates = new TemplateRepository(database);
             QuotaService quotas = new QuotaService(database, Quota.fromEnv(System.getenv()), clock);
             SandboxService sandboxes =
@@ -145,7 +146,8 @@ public final class ControlPlaneApp {
                     E2bCompat.wire(database, sandboxes, snapshots, hostAgent, clock),
                     new QuotaRoutes(quotas, new AccountRepository(database), auth),
                     sessions,
-                    new AuditRoutes(audit, database, auth));
+                    new AuditRoutes(audit, database, auth),
+                    new InviteService(new InviteRepository(database), clock, audit));
         }
 
         /** Sandboxes, exec (request and WebSocket), files and snapshots. */

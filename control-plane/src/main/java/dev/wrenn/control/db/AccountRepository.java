@@ -5,6 +5,8 @@ import dev.wrenn.control.error.ErrorCode;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 
@@ -74,6 +76,19 @@ public final class AccountRepository {
      * @throws ApiException {@link ErrorCode#INVALID_INVITE} or {@link ErrorCode#SIGNUP_CLOSED}; nothing is changed then
      */
     public Registration register(User user, Team ownTeam, String inviteHash, boolean inviteRequired) {
+        return register(user, ownTeam, inviteHash, inviteRequired, team -> h -> {});
+    }
+
+    /**
+     * As {@link #register(User, Team, String, boolean)}; {@code onJoined} gives, for the team an invitation made the
+     * user a member of, a write for the same transaction (its audit line).
+     */
+    public Registration register(
+            User user,
+            Team ownTeam,
+            String inviteHash,
+            boolean inviteRequired,
+            Function<String, Consumer<Handle>> onJoined) {
         try {
             return database.jdbi().inTransaction(h -> {
                 String invitedTo = null;
@@ -87,6 +102,9 @@ public final class AccountRepository {
                     return Registration.EMAIL_EXISTS;
                 }
                 insertNewUser(h, user, ownTeam, invitedTo);
+                if (invitedTo != null) {
+                    onJoined.apply(invitedTo).accept(h);
+                }
                 return Registration.CREATED;
             });
         } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 
@@ -17,17 +18,24 @@ public final class InviteRepository {
     }
 
     public void insert(Invite invite, String tokenHash) {
-        database.jdbi()
-                .useHandle(h -> h.createUpdate("INSERT INTO team_invites"
-                                + " (id, team_id, token_hash, created_by, created_at, expires_at)"
-                                + " VALUES (:id, :team, :hash, :by, :at, :expires)")
-                        .bind("id", invite.id())
-                        .bind("team", invite.teamId())
-                        .bind("hash", tokenHash)
-                        .bind("by", invite.createdBy())
-                        .bind("at", SqlTime.toMillis(invite.createdAt()))
-                        .bind("expires", SqlTime.toMillis(invite.expiresAt()))
-                        .execute());
+        insert(invite, tokenHash, h -> {});
+    }
+
+    /** As {@link #insert(Invite, String)}; {@code alongside} writes in the same transaction (its audit line). */
+    public void insert(Invite invite, String tokenHash, Consumer<Handle> alongside) {
+        database.jdbi().useTransaction(h -> {
+            h.createUpdate("INSERT INTO team_invites"
+                            + " (id, team_id, token_hash, created_by, created_at, expires_at)"
+                            + " VALUES (:id, :team, :hash, :by, :at, :expires)")
+                    .bind("id", invite.id())
+                    .bind("team", invite.teamId())
+                    .bind("hash", tokenHash)
+                    .bind("by", invite.createdBy())
+                    .bind("at", SqlTime.toMillis(invite.createdAt()))
+                    .bind("expires", SqlTime.toMillis(invite.expiresAt()))
+                    .execute();
+            alongside.accept(h);
+        });
     }
 
     /** The team's invitations, newest first, used and expired ones included. */
@@ -42,12 +50,22 @@ public final class InviteRepository {
 
     /** Deletes one of the team's invitations; false if the team has no such invitation. */
     public boolean delete(String teamId, String id) {
-        return database.jdbi()
-                        .withHandle(h -> h.createUpdate("DELETE FROM team_invites WHERE team_id = :team AND id = :id")
-                                .bind("team", teamId)
-                                .bind("id", id)
-                                .execute())
-                > 0;
+        return delete(teamId, id, h -> {});
+    }
+
+    /** As {@link #delete(String, String)}; {@code alongside} writes in the same transaction if one was deleted. */
+    public boolean delete(String teamId, String id, Consumer<Handle> alongside) {
+        return database.jdbi().inTransaction(h -> {
+            boolean deleted = h.createUpdate("DELETE FROM team_invites WHERE team_id = :team AND id = :id")
+                            .bind("team", teamId)
+                            .bind("id", id)
+                            .execute()
+                    > 0;
+            if (deleted) {
+                alongside.accept(h);
+            }
+            return deleted;
+        });
     }
 
     /** Whether an invitation with this token hash could be used at {@code now} (checked again when consumed). */

@@ -1,5 +1,7 @@
 package dev.wrenn.control.invites;
 
+import dev.wrenn.control.audit.AuditActions;
+import dev.wrenn.control.audit.AuditTrail;
 import dev.wrenn.control.db.Invite;
 import dev.wrenn.control.db.InviteRepository;
 import dev.wrenn.control.error.ApiException;
@@ -9,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -23,10 +26,16 @@ public final class InviteService {
 
     private final InviteRepository invites;
     private final Clock clock;
+    private final AuditTrail audit;
 
     public InviteService(InviteRepository invites, Clock clock) {
+        this(invites, clock, AuditTrail.NONE);
+    }
+
+    public InviteService(InviteRepository invites, Clock clock, AuditTrail audit) {
         this.invites = invites;
         this.clock = clock;
+        this.audit = audit;
     }
 
     /** A new single-use invitation; the token is in the answer only. */
@@ -36,7 +45,14 @@ public final class InviteService {
         Instant now = clock.instant();
         Invite invite = new Invite("inv-" + Ids.hex(8), teamId, userId, now, now.plus(lifetime), null);
         String token = InviteToken.generate();
-        invites.insert(invite, InviteToken.hash(token));
+        invites.insert(
+                invite,
+                InviteToken.hash(token),
+                audit.entry(
+                        teamId,
+                        AuditActions.INVITE_CREATED,
+                        invite.id(),
+                        Map.of("expires_at", invite.expiresAt().toString())));
         return new CreatedInvite(invite, token);
     }
 
@@ -47,7 +63,7 @@ public final class InviteService {
 
     public void revoke(String userId, String teamId, String inviteId) {
         requireTeamAdmin(userId, teamId);
-        if (!invites.delete(teamId, inviteId)) {
+        if (!invites.delete(teamId, inviteId, audit.entry(teamId, AuditActions.INVITE_REVOKED, inviteId, Map.of()))) {
             throw ApiException.notFound("invitation " + inviteId + " not found in team " + teamId);
         }
     }

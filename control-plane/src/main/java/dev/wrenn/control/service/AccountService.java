@@ -1,5 +1,7 @@
 package dev.wrenn.control.service;
 
+import dev.wrenn.control.audit.AuditActions;
+import dev.wrenn.control.audit.AuditTrail;
 import dev.wrenn.control.auth.JwtService;
 import dev.wrenn.control.auth.PasswordHasher;
 import dev.wrenn.control.config.SignupMode;
@@ -15,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -33,6 +36,7 @@ public final class AccountService {
     private final JwtService tokens;
     private final Clock clock;
     private final InviteRepository invites;
+    private final AuditTrail audit;
     private final SignupMode signupMode;
 
     public AccountService(
@@ -42,6 +46,18 @@ public final class AccountService {
             JwtService tokens,
             Clock clock,
             SignupMode signupMode) {
+        this(accounts, invites, passwords, tokens, clock, signupMode, AuditTrail.NONE);
+    }
+
+    public AccountService(
+            AccountRepository accounts,
+            InviteRepository invites,
+            PasswordHasher passwords,
+            JwtService tokens,
+            Clock clock,
+            SignupMode signupMode,
+            AuditTrail audit) {
+        this.audit = audit;
         this.accounts = accounts;
         this.invites = invites;
         this.passwords = passwords;
@@ -68,7 +84,16 @@ public final class AccountService {
         Instant now = clock.instant();
         User user = new User(Ids.user(), email, hash, false, now);
         Team team = new Team(Ids.team(), email + "'s Team", now);
-        accounts.register(user, team, inviteHash, signupMode == SignupMode.FIRST_USER);
+        accounts.register(
+                user,
+                team,
+                inviteHash,
+                signupMode == SignupMode.FIRST_USER,
+                joinedTeam -> audit.entry(
+                        joinedTeam,
+                        AuditActions.MEMBER_ADDED,
+                        user.id(),
+                        Map.of("role", "member", "by", "invitation")));
         return new SignupAccepted(email);
     }
 

@@ -180,6 +180,41 @@ class AuditLogSecurityTest {
         }
     }
 
+    @OnBothDatabases
+    void invitationsAndTheMembersTheyBringAreRecorded(Database database) {
+        try (SandboxFixture api = SandboxFixture.start(database)) {
+            String adasTeam = api.ada.get("team_id").asText();
+            String invites = "/v1/teams/" + adasTeam + "/invites";
+            JsonNode revoked = api.server.post(invites, "{}", api.adaByToken()).json();
+            assertThat(api.server
+                            .delete(invites + "/" + revoked.get("id").asText(), api.adaByToken())
+                            .status())
+                    .isEqualTo(204);
+            JsonNode used = api.server.post(invites, "{}", api.adaByToken()).json();
+            Reply joined = api.server.post(
+                    "/v1/auth/signup",
+                    TestServer.json(
+                            "email",
+                            "dora@example.com",
+                            "password",
+                            "dora's password",
+                            "invite",
+                            used.get("token").asText()));
+            assertThat(joined.status()).as(joined.body()).isEqualTo(202);
+
+            JsonNode log = api.server
+                    .get("/v1/teams/" + adasTeam + "/audit", api.adaByToken())
+                    .json();
+            assertThat(entry(log, "invite.revoke").get("target").asText())
+                    .isEqualTo(revoked.get("id").asText());
+            assertThat(ids(log)).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(actions(log)).contains("invite.create", "invite.revoke", "member.add");
+            assertThat(log.toString())
+                    .doesNotContain(used.get("token").asText())
+                    .doesNotContain(revoked.get("token").asText());
+        }
+    }
+
     /** Until invitations exist, a second member is added to a team as the invitation flow would. */
     private static void addMember(Database database, String teamId, String userId, String role) {
         database.jdbi()
