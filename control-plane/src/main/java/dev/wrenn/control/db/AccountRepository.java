@@ -34,6 +34,7 @@ public final class AccountRepository {
     public void createWithDefaultTeam(User user, Team team, boolean firstBecomesAdmin) {
         try {
             database.jdbi().useTransaction(h -> {
+                serializeAccountCreation(h);
                 boolean first = firstBecomesAdmin
                         && h.createQuery("SELECT COUNT(*) FROM users")
                                         .mapTo(Long.class)
@@ -91,6 +92,7 @@ public final class AccountRepository {
             Function<String, Consumer<Handle>> onJoined) {
         try {
             return database.jdbi().inTransaction(h -> {
+                serializeAccountCreation(h);
                 String invitedTo = null;
                 if (inviteHash != null) {
                     invitedTo = InviteRepository.consume(h, inviteHash, user.createdAt())
@@ -133,6 +135,7 @@ public final class AccountRepository {
      */
     public boolean createFirstAdmin(User user, Team team) {
         return database.jdbi().inTransaction(h -> {
+            serializeAccountCreation(h);
             if (userCount(h) > 0) {
                 return false;
             }
@@ -165,6 +168,25 @@ public final class AccountRepository {
     public boolean anyUser() {
         return database.jdbi().withHandle(AccountRepository::userCount) > 0;
     }
+
+    /**
+     * Which account is the first (and so the administrator) is decided by counting users inside the creating
+     * transaction; two such transactions must not both count zero. SQLite already serialises them (every transaction
+     * begins IMMEDIATE); PostgreSQL's read committed would let two first signups both see no user, so account-creating
+     * transactions there take one transaction-scoped advisory lock first. Signups are rate limited and bcrypt runs
+     * before the transaction, so the lock is held only for a few inserts.
+     */
+    private void serializeAccountCreation(Handle h) {
+        if (database.dialect() == Dialect.POSTGRESQL) {
+            h.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(:key)) AS locked")
+                    .bind("key", ACCOUNT_CREATION_LOCK)
+                    .mapTo(Integer.class)
+                    .one();
+        }
+    }
+
+    /** The advisory-lock key of account creation ("wrennacc" in ASCII); no other lock uses it. */
+    private static final long ACCOUNT_CREATION_LOCK = 0x7772656e6e616363L;
 
     private static long userCount(Handle h) {
         return h.createQuery("SELECT COUNT(*) FROM users").mapTo(Long.class).one();

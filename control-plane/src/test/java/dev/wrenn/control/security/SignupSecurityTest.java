@@ -11,6 +11,9 @@ import dev.wrenn.control.config.ConfigLoader;
 import dev.wrenn.control.config.SignupMode;
 import dev.wrenn.control.db.AccountRepository;
 import dev.wrenn.control.db.Database;
+import dev.wrenn.control.db.Team;
+import dev.wrenn.control.db.User;
+import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.service.FirstAdmin;
 import dev.wrenn.control.testing.FakeHostAgent;
 import dev.wrenn.control.testing.OnBothDatabases;
@@ -18,7 +21,15 @@ import dev.wrenn.control.testing.TestServer;
 import dev.wrenn.control.testing.TestServer.Reply;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -267,6 +278,43 @@ class SignupSecurityTest {
 
             assertThat(one).isNotEqualTo(two).matches("[A-Za-z0-9_-]{24}");
         }
+    }
+
+    @OnBothDatabases
+    void firstSignupsRacingOnAnEmptyInstallationMakeExactlyOneAdministrator(Database database) throws Exception {
+        AccountRepository accounts = new AccountRepository(database);
+        int racers = 8;
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<String>> outcomes = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(racers)) {
+            for (int i = 0; i < racers; i++) {
+                Instant at = Instant.now();
+                User user = new User("u-race-" + i, "racer" + i + "@example.com", "$2a$04$notchecked", false, at);
+                Team team = new Team("t-race-" + i, "racer " + i, at);
+                outcomes.add(pool.submit(() -> {
+                    go.await();
+                    try {
+                        return accounts.register(user, team, null, true).name();
+                    } catch (ApiException refused) {
+                        return refused.code().name();
+                    }
+                }));
+            }
+            go.countDown();
+            List<String> results = new ArrayList<>();
+            for (Future<String> outcome : outcomes) {
+                results.add(outcome.get(60, TimeUnit.SECONDS));
+            }
+
+            assertThat(results).containsOnlyOnce("CREATED");
+            assertThat(results).filteredOn(r -> !r.equals("CREATED")).containsOnly("SIGNUP_CLOSED");
+        }
+        assertThat(userCount(database)).isEqualTo(1);
+        long admins = database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM users WHERE is_admin = TRUE")
+                        .mapTo(Long.class)
+                        .one());
+        assertThat(admins).isEqualTo(1);
     }
 
     private static TestServer start(Database database, Path dir, SignupMode mode) {
