@@ -8,6 +8,7 @@ import dev.wrenn.control.db.TemplateRepository;
 import dev.wrenn.control.e2b.E2bCompat;
 import dev.wrenn.control.e2b.SandboxProxy;
 import dev.wrenn.control.e2b.TimeoutScheduler;
+import dev.wrenn.control.enrollment.CurrentHostCertificates;
 import dev.wrenn.control.enrollment.EnrollmentService;
 import dev.wrenn.control.hosts.GrpcHostAgentClient;
 import dev.wrenn.control.hosts.HostAgentClient;
@@ -19,6 +20,7 @@ import io.grpc.ChannelCredentials;
 import io.javalin.Javalin;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,15 +65,21 @@ public final class ControlPlane implements AutoCloseable {
      * There is no plaintext mode.
      */
     public static ControlPlane start(Config config, ClusterCa ca) {
-        return start(config, ca, HostAgentTls.channel(ca));
+        // Only each enrolled host's newest certificate is accepted: a replaced one is revoked.
+        return start(config, ca, database -> HostAgentTls.channel(ca, new CurrentHostCertificates(database)));
     }
 
     /** As {@link #start(Config, ClusterCa)}, with the host agent link's credentials given ({@code wrenn up}). */
     public static ControlPlane start(Config config, ClusterCa ca, ChannelCredentials hostAgentCredentials) {
+        return start(config, ca, database -> hostAgentCredentials);
+    }
+
+    private static ControlPlane start(
+            Config config, ClusterCa ca, Function<Database, ChannelCredentials> hostAgentCredentials) {
         Database database = Database.open(config.database());
         HostAgentClient hostAgent = null;
         try {
-            hostAgent = GrpcHostAgentClient.connect(config.hostAgentAddress(), hostAgentCredentials);
+            hostAgent = GrpcHostAgentClient.connect(config.hostAgentAddress(), hostAgentCredentials.apply(database));
             EnrollmentService enrollment = new EnrollmentService(database, ca, Clock.systemUTC());
             Javalin app = ControlPlaneApp.create(config, database, hostAgent, Clock.systemUTC(), enrollment)
                     .start(config.listenHost(), config.port());

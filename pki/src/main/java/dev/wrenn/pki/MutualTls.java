@@ -29,9 +29,15 @@ public final class MutualTls {
 
     /** For the control plane's channel to a host agent. */
     public static ChannelCredentials controlPlaneChannel(Identity controlPlane, X509Certificate ca) {
+        return controlPlaneChannel(controlPlane, ca, PeerCheck.NONE);
+    }
+
+    /** As {@link #controlPlaneChannel(Identity, X509Certificate)}, refusing host certificates {@code hostCheck} refuses. */
+    public static ChannelCredentials controlPlaneChannel(
+            Identity controlPlane, X509Certificate ca, PeerCheck hostCheck) {
         return TlsChannelCredentials.newBuilder()
                 .keyManager(keyManager(controlPlane, ca))
-                .trustManager(new RoleTrustManager(ca, Role.HOST))
+                .trustManager(new RoleTrustManager(ca, Role.HOST, hostCheck))
                 .build();
     }
 

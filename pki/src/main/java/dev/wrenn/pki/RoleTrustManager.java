@@ -18,10 +18,16 @@ import javax.net.ssl.X509ExtendedTrustManager;
 final class RoleTrustManager extends X509ExtendedTrustManager {
     private final X509ExtendedTrustManager pkix;
     private final Role peerRole;
+    private final PeerCheck extra;
 
     RoleTrustManager(X509Certificate ca, Role peerRole) {
+        this(ca, peerRole, PeerCheck.NONE);
+    }
+
+    RoleTrustManager(X509Certificate ca, Role peerRole, PeerCheck extra) {
         this.pkix = pkix(ca);
         this.peerRole = peerRole;
+        this.extra = extra;
     }
 
     private static X509ExtendedTrustManager pkix(X509Certificate ca) {
@@ -46,6 +52,7 @@ final class RoleTrustManager extends X509ExtendedTrustManager {
         if (chain == null || chain.length == 0 || !peerRole.isHeldBy(chain[0])) {
             throw new CertificateException("the peer's certificate does not carry the role " + peerRole.unit());
         }
+        extra.check(chain[0]);
     }
 
     @Override

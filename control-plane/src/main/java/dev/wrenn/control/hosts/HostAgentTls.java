@@ -2,6 +2,7 @@ package dev.wrenn.control.hosts;
 
 import dev.wrenn.pki.ClusterCa;
 import dev.wrenn.pki.MutualTls;
+import dev.wrenn.pki.PeerCheck;
 import dev.wrenn.pki.Role;
 import io.grpc.ChannelCredentials;
 import java.time.Duration;
@@ -18,7 +19,14 @@ public final class HostAgentTls {
     private HostAgentTls() {}
 
     public static ChannelCredentials channel(ClusterCa ca) {
+        return channel(ca, PeerCheck.NONE);
+    }
+
+    /** As {@link #channel(ClusterCa)}, also refusing host certificates {@code hostCheck} refuses (replaced ones). */
+    public static ChannelCredentials channel(ClusterCa ca, PeerCheck hostCheck) {
         return MutualTls.controlPlaneChannel(
-                ca.newIdentity(Role.CONTROL_PLANE, "wrenn-control-plane", CLIENT_VALIDITY), ca.certificate());
+                ca.newIdentity(Role.CONTROL_PLANE, "wrenn-control-plane", CLIENT_VALIDITY),
+                ca.certificate(),
+                hostCheck);
     }
 }

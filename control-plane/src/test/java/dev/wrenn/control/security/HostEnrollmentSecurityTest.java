@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wrenn.control.config.DatabaseSettings;
 import dev.wrenn.control.db.Database;
+import dev.wrenn.control.enrollment.CurrentHostCertificates;
 import dev.wrenn.control.enrollment.EnrollmentService;
 import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.hosts.GrpcHostAgentClient;
@@ -187,6 +188,39 @@ class HostEnrollmentSecurityTest {
         } finally {
             agent.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void aCertificateReplacedByANewerEnrollmentOfTheSameHostIsRefused() throws Exception {
+        KeyPair oldKey = KeyPairs.newKeyPair();
+        Identity oldHost = identity(oldKey, enroll(token("127.0.0.1"), csr(oldKey)));
+        KeyPair newKey = KeyPairs.newKeyPair();
+        Identity newHost = identity(newKey, enroll(token("127.0.0.1"), csr(newKey)));
+
+        Server stolen = fakeAgent(oldHost, ca.certificate());
+        Server current = fakeAgent(newHost, ca.certificate());
+        try (GrpcHostAgentClient toStolen = GrpcHostAgentClient.connect(
+                        "127.0.0.1:" + stolen.getPort(),
+                        HostAgentTls.channel(ca, new CurrentHostCertificates(database)));
+                GrpcHostAgentClient toCurrent = GrpcHostAgentClient.connect(
+                        "127.0.0.1:" + current.getPort(),
+                        HostAgentTls.channel(ca, new CurrentHostCertificates(database)))) {
+            assertThat(oldHost.certificate().getNotAfter()).isAfter(new java.util.Date());
+            assertThatThrownBy(toStolen::listSandboxes).isInstanceOf(ApiException.class);
+            assertThat(toCurrent.listSandboxes().getSandboxesList())
+                    .extracting(SandboxInfo::getSandboxId)
+                    .containsExactly("sb-enrolled1");
+        } finally {
+            stolen.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            current.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Identity identity(KeyPair key, Reply enrolled) {
+        assertThat(enrolled.status()).as(enrolled.body()).isEqualTo(200);
+        return new Identity(
+                key.getPrivate(),
+                Pem.certificate(enrolled.json().get("certificate").asText()));
     }
 
     private String token(String host) {
