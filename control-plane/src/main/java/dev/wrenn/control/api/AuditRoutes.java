@@ -1,7 +1,8 @@
-package dev.wrenn.control.audit;
+package dev.wrenn.control.api;
 
-import dev.wrenn.control.api.Authenticator;
-import dev.wrenn.control.api.Principal;
+import dev.wrenn.control.audit.AuditEntry;
+import dev.wrenn.control.audit.AuditLog;
+import dev.wrenn.control.audit.AuditQuery;
 import dev.wrenn.control.db.Database;
 import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.error.ErrorCode;

@@ -1,7 +1,9 @@
-package dev.wrenn.control.api;
+package dev.wrenn.control;
 
+import dev.wrenn.control.api.AuditRoutes;
+import dev.wrenn.control.api.Authenticator;
+import dev.wrenn.control.api.HttpApi;
 import dev.wrenn.control.audit.AuditLog;
-import dev.wrenn.control.audit.AuditRoutes;
 import dev.wrenn.control.auth.JwtService;
 import dev.wrenn.control.auth.PasswordHasher;
 import dev.wrenn.control.config.Config;
@@ -33,10 +35,7 @@ import dev.wrenn.control.service.SessionService;
 import dev.wrenn.control.snapshots.SnapshotRoutes;
 import dev.wrenn.control.snapshots.SnapshotService;
 import io.javalin.Javalin;
-import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
-import io.javalin.http.staticfiles.Location;
-import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -48,9 +47,6 @@ import java.time.Clock;
  * The caller owns the database and the host agent client and starts the returned server.
  */
 public final class ControlPlaneApp {
-    /** The largest JSON body a route reads; file uploads are streamed and limited by the config instead. */
-    static final long MAX_JSON_BODY_BYTES = 1024 * 1024;
-
     private ControlPlaneApp() {}
 
     public static Javalin create(Config config, Database database, HostAgentClient hostAgent) {
@@ -69,35 +65,23 @@ public final class ControlPlaneApp {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         Components components = Components.wire(config, database, hostAgent, clock);
-        RequestMetrics requestMetrics = new RequestMetrics(registry);
         return Javalin.create(javalin -> {
-            configureServer(javalin);
+            HttpApi.configureServer(javalin, registry);
             ConsoleFeatures.register(javalin, components.auth(), components.sandboxes(), hostAgent);
-            javalin.requestLogger.http(requestMetrics::record);
-            ErrorResponses.register(javalin.routes);
-            new SystemRoutes(database, registry, components.auth()).register(javalin.routes);
-            new AuthRoutes(components.accounts(), components.auth(), clock, components.sessions())
-                    .register(javalin.routes);
-            new SessionRoutes(components.sessions(), components.auth(), clock).register(javalin.routes);
-            new ApiKeyRoutes(components.apiKeys(), components.auth()).register(javalin.routes);
+            HttpApi.registerRoutes(
+                    javalin.routes,
+                    database,
+                    registry,
+                    components.auth(),
+                    components.accounts(),
+                    components.sessions(),
+                    components.apiKeys(),
+                    clock);
             new InviteRoutes(components.invites(), components.auth(), clock).register(javalin.routes);
             components.registerSandboxRoutes(javalin.routes, config);
             if (enrollment != null) {
                 new EnrollmentRoutes(enrollment, components.auth(), clock).register(javalin.routes);
             }
-        });
-    }
-
-    private static void configureServer(JavalinConfig javalin) {
-        javalin.concurrency.useVirtualThreads = true;
-        javalin.startup.showJavalinBanner = false;
-        javalin.http.maxRequestSize = MAX_JSON_BODY_BYTES;
-        javalin.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
-        javalin.jsonMapper(new JavalinJackson(JsonBodies.newMapper(), true));
-        javalin.staticFiles.add(files -> {
-            files.hostedPath = SystemRoutes.DOCS_ASSETS;
-            files.directory = SystemRoutes.swaggerUiDirectory();
-            files.location = Location.CLASSPATH;
         });
     }
 

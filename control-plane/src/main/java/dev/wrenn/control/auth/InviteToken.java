@@ -1,4 +1,4 @@
-package dev.wrenn.control.invites;
+package dev.wrenn.control.auth;
 
 import dev.wrenn.control.ids.Ids;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +18,7 @@ public final class InviteToken {
 
     private InviteToken() {}
 
-    static String generate() {
+    public static String generate() {
         return PREFIX + Ids.hex(24);
     }
 
