@@ -1,6 +1,5 @@
 package dev.wrenn.control;
 
-import dev.wrenn.control.api.ControlPlaneApp;
 import dev.wrenn.control.config.Config;
 import dev.wrenn.control.db.Database;
 import dev.wrenn.control.db.SandboxRepository;

@@ -2,16 +2,20 @@ package dev.wrenn.guest;
 
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
  * The guest agent's package layering (main code only): the services (process, fs) know nothing of HTTP, the
- * caller and state packages sit under them, and the HTTP server itself (http.server) knows no envd route.
+ * caller and state packages sit under them, and the HTTP server itself (http.server) knows no envd route. Inside
+ * http, the envd wiring (GuestHttpServer, EnvdRoutes) sits on the routes by job (files, init, metrics), which sit on
+ * auth (tokens, signatures), which sits on transport (routing, CORS, errors, request parsing) over http.server.
  */
 class PackageDependencyTest {
     private static final JavaClasses GUEST_AGENT = new ClassFileImporter()
@@ -68,10 +72,59 @@ class PackageDependencyTest {
                 .resideInAnyPackage(
                         "dev.wrenn.guest",
                         "dev.wrenn.guest.http",
+                        "dev.wrenn.guest.http.transport..",
+                        "dev.wrenn.guest.http.auth..",
+                        "dev.wrenn.guest.http.files..",
+                        "dev.wrenn.guest.http.init..",
+                        "dev.wrenn.guest.http.metrics..",
                         "dev.wrenn.guest.process..",
                         "dev.wrenn.guest.fs..",
                         "dev.wrenn.guest.state..",
                         "dev.wrenn.guest.user..")
                 .check(GUEST_AGENT);
+    }
+
+    @Test
+    void httpPackagesAreUsedOnlyFromAbove() {
+        layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("envd wiring")
+                .definedBy("dev.wrenn.guest.http")
+                .layer("routes")
+                .definedBy(
+                        "dev.wrenn.guest.http.files..", "dev.wrenn.guest.http.init..", "dev.wrenn.guest.http.metrics..")
+                .layer("auth")
+                .definedBy("dev.wrenn.guest.http.auth..")
+                .layer("transport")
+                .definedBy("dev.wrenn.guest.http.transport..")
+                .layer("server")
+                .definedBy("dev.wrenn.guest.http.server..")
+                .whereLayer("routes")
+                .mayOnlyBeAccessedByLayers("envd wiring")
+                .whereLayer("auth")
+                .mayOnlyBeAccessedByLayers("envd wiring", "routes")
+                .whereLayer("transport")
+                .mayOnlyBeAccessedByLayers("envd wiring", "routes", "auth")
+                .whereLayer("server")
+                .mayOnlyBeAccessedByLayers("envd wiring", "routes", "auth", "transport")
+                .check(GUEST_AGENT);
+    }
+
+    /** Each job's routes stand alone: file transfer, init and metrics share only auth and transport. */
+    @Test
+    void routePackagesDoNotUseEachOther() {
+        String[] jobs = {"dev.wrenn.guest.http.files..", "dev.wrenn.guest.http.init..", "dev.wrenn.guest.http.metrics.."
+        };
+        for (String job : jobs) {
+            String[] others =
+                    Arrays.stream(jobs).filter(other -> !other.equals(job)).toArray(String[]::new);
+            noClasses()
+                    .that()
+                    .resideInAPackage(job)
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage(others)
+                    .check(GUEST_AGENT);
+        }
     }
 }

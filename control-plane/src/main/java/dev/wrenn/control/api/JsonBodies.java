@@ -82,11 +82,11 @@ public final class JsonBodies {
      */
     public static byte[] boundedBody(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
-        if (declared > ControlPlaneApp.MAX_JSON_BODY_BYTES) {
+        if (declared > HttpApi.MAX_JSON_BODY_BYTES) {
             throw new ApiException(
                     ErrorCode.TOO_LARGE,
                     "the request body is " + declared + " bytes; JSON bodies may be at most "
-                            + ControlPlaneApp.MAX_JSON_BODY_BYTES + " bytes");
+                            + HttpApi.MAX_JSON_BODY_BYTES + " bytes");
         }
         return ctx.bodyAsBytes();
     }

@@ -2,6 +2,7 @@ package dev.wrenn.control.invites;
 
 import dev.wrenn.control.audit.AuditActions;
 import dev.wrenn.control.audit.AuditTrail;
+import dev.wrenn.control.auth.InviteToken;
 import dev.wrenn.control.db.Invite;
 import dev.wrenn.control.db.InviteRepository;
 import dev.wrenn.control.error.ApiException;

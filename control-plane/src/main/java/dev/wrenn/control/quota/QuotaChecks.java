@@ -13,13 +13,33 @@ public interface QuotaChecks {
         public void checkRun(String teamId, int vcpus, int memoryMb) {}
 
         @Override
-        public void checkPause(String teamId) {}
+        public Reservation reserveResume(String teamId, int vcpus, int memoryMb) {
+            return Reservation.NONE;
+        }
 
         @Override
-        public void checkTemplate(String teamId) {}
+        public Reservation reservePause(String teamId) {
+            return Reservation.NONE;
+        }
+
+        @Override
+        public Reservation reserveTemplate(String teamId) {
+            return Reservation.NONE;
+        }
     };
 
-    /** Before a sandbox starts running (a create or a resume). */
+    /**
+     * Quota held for an operation in flight, counted in the team's usage until closed. Close it once the sandbox or
+     * template row shows the result (success or not); until then the operation counts twice, which only refuses more.
+     */
+    interface Reservation extends AutoCloseable {
+        Reservation NONE = () -> {};
+
+        @Override
+        void close();
+    }
+
+    /** Before a create does any work (it is checked again by {@link #reserveRun}). */
     void checkRun(String teamId, int vcpus, int memoryMb);
 
     /**
@@ -29,9 +49,15 @@ public interface QuotaChecks {
      */
     default void reserveRun(Handle h, String teamId, int vcpus, int memoryMb) {}
 
-    /** Before a user pauses a sandbox. */
-    void checkPause(String teamId);
+    /**
+     * Before a paused sandbox is resumed: checks and holds one running sandbox of these sizes in one transaction under
+     * the team's lock, so resumes and creates racing at the limit cannot together exceed it.
+     */
+    Reservation reserveResume(String teamId, int vcpus, int memoryMb);
 
-    /** Before a snapshot template is made. */
-    void checkTemplate(String teamId);
+    /** Before a user pauses a sandbox: checks and holds one paused sandbox, as {@link #reserveResume} does. */
+    Reservation reservePause(String teamId);
+
+    /** Before a snapshot template is made: checks and holds one template, as {@link #reserveResume} does. */
+    Reservation reserveTemplate(String teamId);
 }

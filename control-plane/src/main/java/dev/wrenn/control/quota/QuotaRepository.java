@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 
 /** The {@code team_quotas} rows and a team's usage, read from the sandbox and template rows. */
@@ -73,11 +74,12 @@ final class QuotaRepository {
         });
     }
 
-    Usage usage(String teamId) {
-        return database.jdbi().withHandle(h -> usage(h, teamId));
+    Usage usage(String teamId, Instant now) {
+        return database.jdbi().withHandle(h -> usage(h, teamId, now));
     }
 
-    Usage usage(Handle h, String teamId) {
+    /** The rows' usage plus the reservations of operations in flight that have not expired at {@code now}. */
+    Usage usage(Handle h, String teamId, Instant now) {
         return h.createQuery("SELECT"
                         + " (SELECT COUNT(*) FROM sandboxes WHERE team_id = :team AND status IN ('pending', 'running')) AS running,"
                         + " (SELECT COALESCE(SUM(vcpus), 0) FROM sandboxes WHERE team_id = :team"
@@ -86,15 +88,53 @@ final class QuotaRepository {
                         + "   AND status IN ('pending', 'running')) AS memory,"
                         + " (SELECT COALESCE(SUM(size_bytes), 0) FROM templates WHERE team_id = :team) AS disk,"
                         + " (SELECT COUNT(*) FROM sandboxes WHERE team_id = :team AND status = 'paused') AS paused,"
-                        + " (SELECT COUNT(*) FROM templates WHERE team_id = :team) AS templates")
+                        + " (SELECT COUNT(*) FROM templates WHERE team_id = :team) AS templates,"
+                        + " r.running AS r_running, r.vcpus AS r_vcpus, r.memory AS r_memory, r.paused AS r_paused,"
+                        + " r.templates AS r_templates"
+                        + " FROM (SELECT COALESCE(SUM(running), 0) AS running, COALESCE(SUM(vcpus), 0) AS vcpus,"
+                        + "   COALESCE(SUM(memory_mb), 0) AS memory, COALESCE(SUM(paused), 0) AS paused,"
+                        + "   COALESCE(SUM(templates), 0) AS templates"
+                        + "   FROM quota_reservations WHERE team_id = :team AND expires_at > :now) r")
                 .bind("team", teamId)
+                .bind("now", now.toEpochMilli())
                 .map((rs, ctx) -> new Usage(
-                        rs.getInt("running"),
-                        rs.getInt("vcpus"),
-                        rs.getInt("memory"),
+                        rs.getInt("running") + rs.getInt("r_running"),
+                        rs.getInt("vcpus") + rs.getInt("r_vcpus"),
+                        rs.getInt("memory") + rs.getInt("r_memory"),
                         (int) Math.min(Integer.MAX_VALUE, rs.getLong("disk") / (1024 * 1024)),
-                        rs.getInt("paused"),
-                        rs.getInt("templates")))
+                        rs.getInt("paused") + rs.getInt("r_paused"),
+                        rs.getInt("templates") + rs.getInt("r_templates")))
                 .one();
+    }
+
+    void inTransaction(Consumer<Handle> work) {
+        database.jdbi().useTransaction(work::accept);
+    }
+
+    void insertReservation(Handle h, String id, String teamId, Usage held, Instant expiresAt) {
+        h.createUpdate("INSERT INTO quota_reservations (id, team_id, running, vcpus, memory_mb, paused, templates,"
+                        + " expires_at) VALUES (:id, :team, :running, :vcpus, :memory, :paused, :templates, :expires)")
+                .bind("id", id)
+                .bind("team", teamId)
+                .bind("running", held.running())
+                .bind("vcpus", held.vcpus())
+                .bind("memory", held.memoryMb())
+                .bind("paused", held.paused())
+                .bind("templates", held.templates())
+                .bind("expires", expiresAt.toEpochMilli())
+                .execute();
+    }
+
+    void deleteReservation(String id) {
+        database.jdbi()
+                .useHandle(h -> h.createUpdate("DELETE FROM quota_reservations WHERE id = :id")
+                        .bind("id", id)
+                        .execute());
+    }
+
+    void deleteExpiredReservations(Handle h, Instant now) {
+        h.createUpdate("DELETE FROM quota_reservations WHERE expires_at <= :now")
+                .bind("now", now.toEpochMilli())
+                .execute();
     }
 }

@@ -177,15 +177,16 @@ public final class SandboxService {
      */
     public Sandbox pause(String teamId, String id) {
         Sandbox running = require(teamId, id, SandboxOperation.PAUSE);
-        quotas.checkPause(teamId);
-        try {
-            hostAgent.pauseSandbox(id);
-        } catch (ApiException e) {
-            if (e.code() != ErrorCode.CONFLICT || !agentHasPaused(id)) {
-                throw e;
+        try (QuotaChecks.Reservation held = quotas.reservePause(teamId)) {
+            try {
+                hostAgent.pauseSandbox(id);
+            } catch (ApiException e) {
+                if (e.code() != ErrorCode.CONFLICT || !agentHasPaused(id)) {
+                    throw e;
+                }
             }
+            return markPaused(running);
         }
-        return markPaused(running);
     }
 
     /**
@@ -197,10 +198,10 @@ public final class SandboxService {
      */
     public Sandbox resume(String teamId, String id) {
         Sandbox paused = require(teamId, id, SandboxOperation.RESUME);
-        quotas.checkRun(teamId, paused.vcpus(), paused.memoryMb());
         // A resume the host finishes after this call gave up leaves the row paused over a running VM: the
         // reconciler adopts it once the call is no longer in flight.
-        try (InFlight.Call call = InFlight.begin(id)) {
+        try (QuotaChecks.Reservation held = quotas.reserveResume(teamId, paused.vcpus(), paused.memoryMb());
+                InFlight.Call call = InFlight.begin(id)) {
             ResumeSandboxResponse resumed = hostAgent.resumeSandbox(id, paused.timeoutSec());
             Sandbox running = paused.running(resumed.getHostIp(), now());
             if (!sandboxes.updateIfStatus(running, SandboxStatus.PAUSED)) {

@@ -2,6 +2,7 @@ package dev.wrenn.control.service;
 
 import dev.wrenn.control.audit.AuditActions;
 import dev.wrenn.control.audit.AuditTrail;
+import dev.wrenn.control.auth.InviteToken;
 import dev.wrenn.control.auth.JwtService;
 import dev.wrenn.control.auth.PasswordHasher;
 import dev.wrenn.control.config.SignupMode;
@@ -12,7 +13,6 @@ import dev.wrenn.control.db.User;
 import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.error.ErrorCode;
 import dev.wrenn.control.ids.Ids;
-import dev.wrenn.control.invites.InviteToken;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;

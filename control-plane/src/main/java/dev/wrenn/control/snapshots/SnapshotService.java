@@ -85,7 +85,13 @@ public final class SnapshotService {
     public Template create(String teamId, String sandboxId, String name, boolean overwrite) {
         String templateName = name == null ? Ids.templateName() : checkedName(name);
         Sandbox sandbox = requireSnapshottable(teamId, sandboxId);
-        quotas.checkTemplate(teamId);
+        try (QuotaChecks.Reservation held = quotas.reserveTemplate(teamId)) {
+            return snapshot(teamId, sandbox, templateName, overwrite);
+        }
+    }
+
+    /** {@link #create(String, String, String, boolean)} once the quota holds the template. */
+    private Template snapshot(String teamId, Sandbox sandbox, String templateName, boolean overwrite) {
         Optional<Template> existing = templates.find(teamId, templateName);
         existing.ifPresent(old -> refuseUnless(overwrite, old));
         // An overwrite keeps the template's id and has the host swap the files atomically: until the new snapshot is

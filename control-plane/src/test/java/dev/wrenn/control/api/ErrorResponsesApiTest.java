@@ -28,7 +28,7 @@ class ErrorResponsesApiTest {
 
     @OnBothDatabases
     void anOversizedJsonBodyIsTooLarge(TestServer server) {
-        String huge = "{\"email\":\"" + "a".repeat((int) ControlPlaneApp.MAX_JSON_BODY_BYTES)
+        String huge = "{\"email\":\"" + "a".repeat((int) HttpApi.MAX_JSON_BODY_BYTES)
                 + "@x.io\",\"password\":\"long enough\"}";
 
         Reply reply = server.post("/v1/auth/signup", huge);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.wrenn.control.ControlPlaneApp;
 import dev.wrenn.control.config.DatabaseSettings;
 import dev.wrenn.control.db.Database;
 import dev.wrenn.control.testing.FakeHostAgent;

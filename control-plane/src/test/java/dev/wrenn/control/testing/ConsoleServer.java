@@ -1,7 +1,7 @@
 package dev.wrenn.control.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.wrenn.control.api.ControlPlaneApp;
+import dev.wrenn.control.ControlPlaneApp;
 import dev.wrenn.control.db.Database;
 import dev.wrenn.control.db.Sandbox;
 import dev.wrenn.control.db.SandboxRepository;

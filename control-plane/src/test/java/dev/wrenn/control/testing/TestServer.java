@@ -2,7 +2,7 @@ package dev.wrenn.control.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wrenn.control.api.ControlPlaneApp;
+import dev.wrenn.control.ControlPlaneApp;
 import dev.wrenn.control.config.Config;
 import dev.wrenn.control.config.DatabaseSettings;
 import dev.wrenn.control.config.SignupMode;

@@ -2,6 +2,16 @@ package dev.wrenn.guest.http;
 
 import dev.wrenn.guest.fs.EntryInfos;
 import dev.wrenn.guest.fs.PathResolver;
+import dev.wrenn.guest.http.auth.FileAccessGuard;
+import dev.wrenn.guest.http.files.ComposeRoute;
+import dev.wrenn.guest.http.files.FileDownloadRoute;
+import dev.wrenn.guest.http.files.FileUploadRoute;
+import dev.wrenn.guest.http.init.EntropySink;
+import dev.wrenn.guest.http.init.InitRoute;
+import dev.wrenn.guest.http.init.SystemClock;
+import dev.wrenn.guest.http.metrics.HostMetrics;
+import dev.wrenn.guest.http.transport.Replies;
+import dev.wrenn.guest.http.transport.Router;
 import dev.wrenn.guest.state.AgentState;
 import dev.wrenn.guest.user.CallerResolver;
 import dev.wrenn.guest.user.UserDirectory;

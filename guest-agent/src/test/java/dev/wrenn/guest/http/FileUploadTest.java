@@ -3,6 +3,7 @@ package dev.wrenn.guest.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wrenn.guest.fs.FileMetadata;
+import dev.wrenn.guest.http.files.MultipartBody;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;

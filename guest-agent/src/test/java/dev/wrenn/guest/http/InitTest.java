@@ -3,6 +3,8 @@ package dev.wrenn.guest.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wrenn.guest.EnvdVersion;
+import dev.wrenn.guest.http.init.EntropySink;
+import dev.wrenn.guest.http.init.LinuxSystemClock;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.util.JsonFormat;
+import dev.wrenn.guest.http.metrics.HostMetrics;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

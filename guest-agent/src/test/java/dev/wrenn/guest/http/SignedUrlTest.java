@@ -2,6 +2,7 @@ package dev.wrenn.guest.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wrenn.guest.http.auth.FileSignatures;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
