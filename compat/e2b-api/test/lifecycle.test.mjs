@@ -68,3 +68,17 @@ test('kill answers true, then false', async (t) => {
 test('connect to an unknown sandbox throws SandboxNotFoundError', async () => {
   await assert.rejects(Sandbox.connect('sb-00000000'), (e) => e.name === 'SandboxNotFoundError')
 })
+
+test('list startedAfter keeps sandboxes started at or after the bound, not before', async (t) => {
+  const tag = `after-${Date.now()}`
+  const first = await sandbox(t, 'base', { metadata: { tag } })
+  const firstStarted = (await first.getInfo()).startedAt
+  const second = await sandbox(t, 'base', { metadata: { tag } })
+  const secondStarted = (await second.getInfo()).startedAt
+  assert.ok(secondStarted > firstStarted)
+  const ids = async (startedAfter) =>
+    (await Sandbox.list({ query: { metadata: { tag }, startedAfter } }).nextItems()).map((s) => s.sandboxId).sort()
+  assert.deepEqual(await ids(firstStarted), [first.sandboxId, second.sandboxId].sort())
+  assert.deepEqual(await ids(secondStarted), [second.sandboxId])
+  assert.deepEqual(await ids(new Date(secondStarted.getTime() + 1)), [])
+})

@@ -43,7 +43,8 @@ record ListQuery(
     boolean matches(Sandbox s) {
         return states.contains(E2bViews.state(s))
                 && (templates.isEmpty() || templates.contains(s.template()))
-                && (startedAfter == null || E2bViews.startedAt(s).isAfter(startedAfter))
+                // At or after, as E2B's API: a sandbox's own startedAt fed back as the bound keeps it listed.
+                && (startedAfter == null || !E2bViews.startedAt(s).isBefore(startedAfter))
                 && metadata.entrySet().stream()
                         .allMatch(e -> e.getValue().equals(s.metadata().get(e.getKey())));
     }

@@ -136,7 +136,8 @@ public final class SandboxProxy implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
+        boolean cut = false;
+        try {
             Optional<ProxyRoute> route = ProxyRoute.of(
                     exchange.getRequestHeaders().getFirst("Host"),
                     exchange.getRequestHeaders().getFirst("E2b-Sandbox-Id"),
@@ -150,6 +151,11 @@ public final class SandboxProxy implements AutoCloseable {
                 return;
             }
             forwardIfAllowed(exchange, route.get());
+        } catch (UpstreamCut e) {
+            // Thrown on without closing the exchange: the server then drops the client's connection with no last
+            // chunk, so the client sees the stream cut (as E2B's proxy does when a VM goes away), never a clean end.
+            cut = true;
+            throw e.getCause();
         } catch (IOException | RuntimeException e) {
             // The path only: a signed /files URL carries its signature in the query, which is a credential.
             LOG.debug(
@@ -157,6 +163,10 @@ public final class SandboxProxy implements AutoCloseable {
                     exchange.getRequestMethod(),
                     exchange.getRequestURI().getRawPath(),
                     e.getClass().getSimpleName());
+        } finally {
+            if (!cut) {
+                exchange.close();
+            }
         }
     }
 
@@ -240,14 +250,35 @@ public final class SandboxProxy implements AutoCloseable {
         boolean noBody =
                 status == 204 || status == 304 || exchange.getRequestMethod().equals("HEAD") || length == 0;
         exchange.sendResponseHeaders(status, noBody ? -1 : Math.max(length, 0));
-        try (InputStream in = response.body();
-                OutputStream out = exchange.getResponseBody()) {
+        OutputStream out = exchange.getResponseBody();
+        try (InputStream in = response.body()) {
             byte[] buffer = new byte[BUFFER];
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
+            for (int n = read(in, buffer); n >= 0; n = read(in, buffer)) {
                 out.write(buffer, 0, n);
                 out.flush();
             }
+        }
+        out.close();
+    }
+
+    /** A read from the sandbox; its failure (the sandbox died, paused or was released) is an {@link UpstreamCut}. */
+    private static int read(InputStream in, byte[] buffer) throws UpstreamCut {
+        try {
+            return in.read(buffer);
+        } catch (IOException e) {
+            throw new UpstreamCut(e);
+        }
+    }
+
+    /** The sandbox's side of a relayed response broke off after its headers were sent on. */
+    private static final class UpstreamCut extends IOException {
+        UpstreamCut(IOException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
         }
     }
 

@@ -61,6 +61,26 @@ class SandboxProxyTest {
         }
     }
 
+    /** The SDK tells a killed sandbox from a finished stream only by the connection breaking off (issue 17). */
+    @OnBothDatabases
+    void aStreamTheSandboxBreaksOffIsCutForTheClientWithoutALastChunk(Database database) throws Exception {
+        try (Setup s = new Setup(database)) {
+            String id = s.create();
+            try (Socket socket = new Socket("127.0.0.1", s.proxy.port())) {
+                socket.setSoTimeout(30_000);
+                socket.getOutputStream()
+                        .write(("GET /cut HTTP/1.1\r\nHost: 127.0.0.1\r\nE2b-Sandbox-Id: " + id + "\r\n"
+                                        + SandboxProxy.ACCESS_TOKEN_HEADER + ": " + InMemoryHostAgent.accessToken(id)
+                                        + "\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+                assertThat(answer).startsWith("HTTP/1.1 200").contains("first part");
+                assertThat(answer).doesNotEndWith("0\r\n\r\n");
+            }
+        }
+    }
+
     @OnBothDatabases
     void aMissingOrWrongTokenIsRefusedButHealthIsOpen(Database database) throws Exception {
         try (Setup s = new Setup(database)) {
@@ -183,6 +203,13 @@ class SandboxProxyTest {
     /** /health answers 204; /echo streams the body back in chunks; every request is recorded. */
     private void fakeGuestAgent(HttpExchange exchange) throws IOException {
         reached.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+        if (exchange.getRequestURI().getPath().equals("/cut")) {
+            // A guest that dies mid-stream: one chunk, then the connection drops (thrown, never closed cleanly).
+            exchange.sendResponseHeaders(200, 0);
+            exchange.getResponseBody().write("first part".getBytes(StandardCharsets.UTF_8));
+            exchange.getResponseBody().flush();
+            throw new IOException("the guest went away");
+        }
         try (exchange) {
             if (exchange.getRequestURI().getPath().equals("/health")) {
                 exchange.sendResponseHeaders(204, -1);

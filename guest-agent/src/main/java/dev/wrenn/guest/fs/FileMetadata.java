@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
@@ -45,17 +46,30 @@ public final class FileMetadata {
     }
 
     /**
-     * Replaces all metadata of {@code path} with {@code metadata} (keys lower-cased).
+     * Replaces all metadata of {@code path} with {@code metadata} (keys lower-cased); an empty map clears it. On a
+     * filesystem without user extended attributes clearing is a no-op (there is nothing to clear).
      *
      * @throws UncheckedIOException when the attributes cannot be written, naming the file
      */
     public static void replace(Path path, Map<String, String> metadata) {
         UserDefinedFileAttributeView view = Files.getFileAttributeView(path, UserDefinedFileAttributeView.class);
         if (view == null) {
+            if (metadata.isEmpty()) {
+                return;
+            }
             throw new UncheckedIOException(new IOException("writing metadata of " + path + ": not supported"));
         }
         try {
-            for (String name : view.list()) {
+            List<String> names;
+            try {
+                names = view.list();
+            } catch (IOException | UnsupportedOperationException e) {
+                if (metadata.isEmpty()) {
+                    return;
+                }
+                throw e;
+            }
+            for (String name : names) {
                 if (name.startsWith(PREFIX)) {
                     view.delete(name);
                 }

@@ -172,6 +172,19 @@ class FileUploadTest extends GuestServerFixture {
     }
 
     @Test
+    void overwritingReplacesTheMetadataAndWithoutHeadersClearsIt() throws Exception {
+        post("/files?path=o.txt", bytes("1"), "Content-Type", "application/octet-stream", "X-Metadata-A", "1");
+        post("/files?path=o.txt", bytes("2"), "Content-Type", "application/octet-stream", "X-Metadata-B", "2");
+        assertThat(FileMetadata.read(userHome.resolve("o.txt"))).containsOnly(java.util.Map.entry("b", "2"));
+
+        HttpResponse<String> response =
+                post("/files?path=o.txt", bytes("3"), "Content-Type", "application/octet-stream");
+
+        assertThat(FileMetadata.read(userHome.resolve("o.txt"))).isEmpty();
+        assertThat(response.body()).doesNotContain("metadata");
+    }
+
+    @Test
     void missingParentsAreCreatedOwnedByTheUserWith0755() throws Exception {
         HttpResponse<String> response =
                 post("/files?path=" + q("deep/er/f.txt"), bytes("x"), "Content-Type", "application/octet-stream");

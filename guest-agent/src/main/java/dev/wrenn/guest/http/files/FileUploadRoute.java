@@ -97,13 +97,13 @@ public final class FileUploadRoute implements Route {
                         + "' in one request; the first one was written");
             }
             UploadWriter.write(target, content, user);
-            if (!metadata.isEmpty()) {
-                FileMetadata.replace(target, metadata);
-            }
+            // Always, as envd: an upload without metadata clears what an earlier upload of the file set.
+            FileMetadata.replace(target, metadata);
             Map<String, Object> entry = JsonText.object(
                     "path", target.toString(), "name", target.getFileName().toString(), "type", "file");
-            if (!metadata.isEmpty()) {
-                entry.put("metadata", metadata);
+            Map<String, String> persisted = FileMetadata.read(target);
+            if (!persisted.isEmpty()) {
+                entry.put("metadata", persisted);
             }
             written.add(entry);
         }
