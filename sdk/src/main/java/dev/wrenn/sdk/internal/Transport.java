@@ -181,7 +181,11 @@ public final class Transport {
             return new TimeoutException(what + ": no answer within the request timeout", 0, e);
         }
         if (e instanceof ConnectException) {
-            return new SandboxException(what + ": cannot connect (" + e.getMessage() + ")", 0, e);
+            return new SandboxException(
+                    what + ": cannot connect (" + (e.getMessage() == null ? "connection refused" : e.getMessage())
+                            + ")",
+                    0,
+                    e);
         }
         return new SandboxException(what + ": " + e, 0, e);
     }
