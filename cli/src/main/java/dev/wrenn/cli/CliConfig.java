@@ -51,7 +51,11 @@ final class CliConfig {
         if (url == null || key == null) {
             throw new UsageException("not logged in: run `./wrenn login` (or set WRENN_URL and WRENN_API_KEY)");
         }
-        return ConnectionConfig.wrenn(url, key).sandboxUrl(sandboxUrl).build();
+        // A create can cold-boot a VM (a template's first clone, a busy host): a person waits longer than a program.
+        return ConnectionConfig.wrenn(url, key)
+                .sandboxUrl(sandboxUrl)
+                .requestTimeout(java.time.Duration.ofMinutes(5))
+                .build();
     }
 
     /** Saves URL and key: written to a 0600 temporary file in the 0700 directory, then renamed over the old. */
