@@ -17,6 +17,7 @@ TEST_EXTRA_DEBIAN_PACKAGES=(
   busybox-static  # the host tests' tiny initramfs
   postgresql      # the PostgreSQL database tier (a throw-away cluster per test run)
   chromium        # the web console's browser tests (driven by playwright-core)
+  tmux            # the CLI's `sandbox shell` test drives it in a real terminal
 )
 source build/host-packages.sh
 # --------------------------------------------------------------------------------------------------
@@ -103,5 +104,6 @@ run_tier "E2B SDK compatibility (envd)" 10 bash build/envd-compat.sh
 run_tier "wrenn up: printed example (curl)" 20 bash build/up-smoke.sh
 run_tier "wrenn up: console in Chromium" 20 bash build/console-e2e.sh
 run_tier "E2B SDK against the API and proxy" 20 bash build/e2b-api-compat.sh
+run_tier "Java SDK and CLI against wrenn up" 30 bash build/sdk-cli.sh
 run_tier "upgrade in place, after a reboot" 30 bash build/upgrade-test.sh
 summarize_and_exit
