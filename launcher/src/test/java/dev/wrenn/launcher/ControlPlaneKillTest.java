@@ -52,6 +52,7 @@ class ControlPlaneKillTest {
     Path logs;
 
     private CrashCluster cluster;
+    private SandboxApi api;
 
     record Case(String operation, String holdPoint) {
         @Override
@@ -84,9 +85,8 @@ class ControlPlaneKillTest {
         try (CrashCluster warmUp = new CrashCluster(dir, warmUpLogs)) {
             warmUp.startAgent("warm-up-agent.log", List.of());
             warmUp.startControlPlane("warm-up-control-plane.log");
-            warmUp.login();
-            String id = warmUp.create();
-            warmUp.send("DELETE", "/v1/sandboxes/" + id, null);
+            SandboxApi api = warmUp.api();
+            api.destroy(api.create());
         }
     }
 
@@ -98,9 +98,9 @@ class ControlPlaneKillTest {
     @AfterEach
     void tearDown() throws Exception {
         try {
-            if (cluster.controlPlane() != null && cluster.controlPlane().isAlive()) {
-                for (JsonNode sandbox : cluster.sandboxes()) {
-                    cluster.send("DELETE", "/v1/sandboxes/" + sandbox.get("id").asText(), null);
+            if (api != null && cluster.controlPlane().isAlive()) {
+                for (JsonNode sandbox : api.sandboxes()) {
+                    api.destroy(sandbox.get("id").asText());
                 }
             }
         } finally {
@@ -114,23 +114,21 @@ class ControlPlaneKillTest {
     void aControlPlaneKilledMidOperationIsSettledAfterItsRestart(Case c) throws Exception {
         cluster.startAgent("agent.log", cluster.holdAt(c.holdPoint()));
         cluster.startControlPlane("control-plane-1.log");
-        cluster.login();
-        String id = c.operation().equals("create") ? null : cluster.create();
-        String hashes = id == null ? null : cluster.exec(id, WRITE);
+        api = cluster.api();
+        String id = c.operation().equals("create") ? null : api.create();
+        String hashes = id == null ? null : api.exec(id, WRITE);
         if (c.operation().equals("resume")) {
-            assertThat(cluster.send("POST", "/v1/sandboxes/" + id + "/pause", null)
-                            .statusCode())
-                    .isEqualTo(200);
+            api.pause(id);
         }
 
         String target = id;
         CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
             try {
                 return switch (c.operation()) {
-                    case "create" -> cluster.send("POST", "/v1/sandboxes", "{\"template\":\"base\"}");
-                    case "pause" -> cluster.send("POST", "/v1/sandboxes/" + target + "/pause", null);
-                    case "resume" -> cluster.send("POST", "/v1/sandboxes/" + target + "/resume", null);
-                    case "destroy" -> cluster.send("DELETE", "/v1/sandboxes/" + target, null);
+                    case "create" -> api.send("POST", "/v1/sandboxes", "{\"template\":\"base\"}");
+                    case "pause" -> api.send("POST", "/v1/sandboxes/" + target + "/pause", null);
+                    case "resume" -> api.send("POST", "/v1/sandboxes/" + target + "/resume", null);
+                    case "destroy" -> api.send("DELETE", "/v1/sandboxes/" + target, null);
                     default -> throw new IllegalArgumentException(c.operation());
                 };
             } catch (Exception e) {
@@ -145,34 +143,36 @@ class ControlPlaneKillTest {
 
         long restart = System.nanoTime();
         cluster.startControlPlane("control-plane-2.log");
-        cluster.login();
+        Duration serving = ChildJvm.since(restart);
+        api = cluster.api();
         if (id == null) {
-            List<JsonNode> listed = cluster.sandboxes();
+            List<JsonNode> listed = api.sandboxes();
             assertThat(listed).as("the create's pending row").hasSize(1);
             id = listed.getFirst().get("id").asText();
         }
         String sandbox = id;
         Duration settled = switch (c.operation()) {
             // The host finished the create for nobody: the row is adopted, and the sandbox serves.
-            case "create" -> cluster.awaitSandbox(sandbox, s -> is(s, "running"), restart, SETTLE_LIMIT);
-            case "pause" -> cluster.awaitSandbox(sandbox, s -> is(s, "paused"), restart, SETTLE_LIMIT);
-            case "resume" -> cluster.awaitSandbox(sandbox, s -> is(s, "running"), restart, SETTLE_LIMIT);
+            case "create" -> api.awaitSandbox(sandbox, s -> is(s, "running"), restart, SETTLE_LIMIT);
+            case "pause" -> api.awaitSandbox(sandbox, s -> is(s, "paused"), restart, SETTLE_LIMIT);
+            case "resume" -> api.awaitSandbox(sandbox, s -> is(s, "running"), restart, SETTLE_LIMIT);
             case "destroy" ->
-                cluster.awaitSandbox(sandbox, s -> s.isEmpty() || is(s, "stopped"), restart, SETTLE_LIMIT);
+                api.awaitSandbox(sandbox, s -> s.isEmpty() || is(s, "stopped"), restart, SETTLE_LIMIT);
             default -> throw new IllegalArgumentException(c.operation());
         };
-        LOG.info("{}: settled after {} ms from the restart", c, settled.toMillis());
+        LOG.info(
+                "{}: serving {} ms and settled after {} ms from the restart",
+                c,
+                serving.toMillis(),
+                settled.toMillis());
 
         switch (c.operation()) {
-            case "create" -> assertThat(cluster.exec(sandbox, "echo adopted")).isEqualTo("adopted");
+            case "create" -> assertThat(api.exec(sandbox, "echo adopted")).isEqualTo("adopted");
             case "pause" -> {
-                assertThat(cluster.send("POST", "/v1/sandboxes/" + sandbox + "/resume", null)
-                                .statusCode())
-                        .isEqualTo(200);
-                assertThat(cluster.exec(sandbox, READ)).as("disk and memory").isEqualTo(hashes);
+                api.resume(sandbox);
+                assertThat(api.exec(sandbox, READ)).as("disk and memory").isEqualTo(hashes);
             }
-            case "resume" ->
-                assertThat(cluster.exec(sandbox, READ)).as("disk and memory").isEqualTo(hashes);
+            case "resume" -> assertThat(api.exec(sandbox, READ)).as("disk and memory").isEqualTo(hashes);
             case "destroy" -> {
                 try (GrpcHostAgentClient agent = cluster.agentClient()) {
                     assertThat(agent.listSandboxes().getSandboxesList()).isEmpty();
@@ -188,17 +188,17 @@ class ControlPlaneKillTest {
     void aKilledQemuIsReportedAsAnErrorAndItsResourcesAreReleased() throws Exception {
         cluster.startAgent("agent.log", List.of());
         cluster.startControlPlane("control-plane.log");
-        cluster.login();
-        String id = cluster.create();
+        api = cluster.api();
+        String id = api.create();
         ProcessHandle qemu = cluster.qemuOf(id);
 
         long killed = System.nanoTime();
         assertThat(qemu.destroyForcibly()).isTrue();
-        Duration settled = cluster.awaitSandbox(id, s -> is(s, "error"), killed, SETTLE_LIMIT);
+        Duration settled = api.awaitSandbox(id, s -> is(s, "error"), killed, SETTLE_LIMIT);
         LOG.info("QEMU killed under a running sandbox: error after {} ms", settled.toMillis());
 
-        assertThat(cluster.sandbox(id).path("error").asText()).isNotBlank();
-        assertThat(cluster.send("GET", "/sandboxes/" + id, null).statusCode())
+        assertThat(api.sandbox(id).path("error").asText()).isNotBlank();
+        assertThat(api.send("GET", "/sandboxes/" + id, null).statusCode())
                 .as("E2B: a killed sandbox is not found")
                 .isEqualTo(404);
         try (GrpcHostAgentClient agent = cluster.agentClient()) {
@@ -214,6 +214,6 @@ class ControlPlaneKillTest {
     }
 
     private static boolean is(JsonNode sandbox, String status) {
-        return status.equals(sandbox.path("status").asText());
+        return SandboxApi.is(sandbox, status);
     }
 }
