@@ -140,7 +140,8 @@ class HostAgentCrashTest {
         }
         for (Path base : baseTemplates()) {
             try (Stream<Path> files = java.nio.file.Files.walk(base)) {
-                for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                for (Path file :
+                        files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                     java.nio.file.Files.delete(file);
                 }
             }
@@ -163,7 +164,9 @@ class HostAgentCrashTest {
         String hashes = c.operation().equals("overwrite") ? pausedWithTemplate() : null;
         try (AgentProcess armed =
                 AgentProcess.start(logs.resolve("armed.log"), List.of("-D" + CrashPoints.PROPERTY + "=" + c.point()))) {
-            if (hashes == null && !c.operation().equals("create") && !c.operation().equals("build")) {
+            if (hashes == null
+                    && !c.operation().equals("create")
+                    && !c.operation().equals("build")) {
                 armed.stub().createSandbox(request(ID));
                 hashes = exec(armed.stub(), WRITE);
             }
@@ -207,7 +210,9 @@ class HostAgentCrashTest {
             case "template" -> stub.createSnapshot(snapshot(false));
             case "overwrite" -> stub.createSnapshot(snapshot(true));
             case "create" -> stub.createSandbox(request(ID));
-            case "build" -> stub.createSandbox(request(ID).toBuilder().setMemoryMb(BUILD_MEMORY_MB).build());
+            case "build" ->
+                stub.createSandbox(
+                        request(ID).toBuilder().setMemoryMb(BUILD_MEMORY_MB).build());
             case "destroy" -> destroy(stub);
             case "destroy-paused" -> {
                 stub.pauseSandbox(pause());
@@ -243,7 +248,9 @@ class HostAgentCrashTest {
      * not at all (the create builds it again); its unfinished pieces are gone either way.
      */
     private void checkBaseTemplate(HostAgentServiceBlockingStub stub, boolean exists) throws Exception {
-        assertThat(baseTemplates()).as("base templates of %d MiB", BUILD_MEMORY_MB).hasSize(exists ? 1 : 0);
+        assertThat(baseTemplates())
+                .as("base templates of %d MiB", BUILD_MEMORY_MB)
+                .hasSize(exists ? 1 : 0);
         assertThat(dataDir.root().resolve("snapshots"))
                 .isDirectoryNotContaining(p -> p.getFileName().toString().startsWith("_base-"));
         stub.createSandbox(request("sb-crashclone").toBuilder()

@@ -36,6 +36,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -49,6 +50,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * disk and memory hashes on the next resume). A QEMU killed under a running sandbox is
  * {@code RealSandboxLifecycleTest}'s case, and through a real control plane {@code ControlPlaneKillTest}'s.
  */
+@Tag("crash")
 class QemuKillTest {
     private static final String ID = "sb-qemukill1";
     private static final String TEMPLATE = "tpl-qemukill";
@@ -114,37 +116,39 @@ class QemuKillTest {
     void aKilledQemuLeavesTheOldStateOrAFailedSandboxAndNothingElse(Case c) throws Exception {
         Path release = logs.resolve("release");
         List<String> hold = List.of(
-                "-D" + CrashPoints.HOLD_PROPERTY + "=" + c.holdPoint(), "-D" + CrashPoints.RELEASE_PROPERTY + "=" + release);
+                "-D" + CrashPoints.HOLD_PROPERTY + "=" + c.holdPoint(),
+                "-D" + CrashPoints.RELEASE_PROPERTY + "=" + release);
         try (AgentProcess agent = AgentProcess.start(logs.resolve("agent.log"), hold)) {
             HostAgentServiceBlockingStub stub = agent.stub();
             stub.createSandbox(request(ID));
             String hashes = exec(stub, WRITE);
             if (c.operation().equals("resume")) {
-                stub.pauseSandbox(PauseSandboxRequest.newBuilder().setSandboxId(ID).build());
+                stub.pauseSandbox(
+                        PauseSandboxRequest.newBuilder().setSandboxId(ID).build());
             }
-            ListenableFuture<?> inFlight =
-                    switch (c.operation()) {
-                        case "pause" ->
-                            agent.futureStub()
-                                    .pauseSandbox(PauseSandboxRequest.newBuilder()
-                                            .setSandboxId(ID)
-                                            .build());
-                        case "snapshot" ->
-                            agent.futureStub()
-                                    .createSnapshot(CreateSnapshotRequest.newBuilder()
-                                            .setSandboxId(ID)
-                                            .setName(TEMPLATE)
-                                            .build());
-                        case "resume" ->
-                            agent.futureStub()
-                                    .resumeSandbox(ResumeSandboxRequest.newBuilder()
-                                            .setSandboxId(ID)
-                                            .build());
-                        default -> throw new IllegalArgumentException(c.operation());
-                    };
+            ListenableFuture<?> inFlight = switch (c.operation()) {
+                case "pause" ->
+                    agent.futureStub()
+                            .pauseSandbox(PauseSandboxRequest.newBuilder()
+                                    .setSandboxId(ID)
+                                    .build());
+                case "snapshot" ->
+                    agent.futureStub()
+                            .createSnapshot(CreateSnapshotRequest.newBuilder()
+                                    .setSandboxId(ID)
+                                    .setName(TEMPLATE)
+                                    .build());
+                case "resume" ->
+                    agent.futureStub()
+                            .resumeSandbox(ResumeSandboxRequest.newBuilder()
+                                    .setSandboxId(ID)
+                                    .build());
+                default -> throw new IllegalArgumentException(c.operation());
+            };
             awaitLog(agent, "hold point " + c.holdPoint() + " reached");
             List<ProcessHandle> qemus = Leftovers.qemusOf(dataDir).stream()
-                    .filter(p -> p.info().arguments().map(List::of).orElse(List.of()).contains("wrenn-" + ID))
+                    .filter(p ->
+                            p.info().arguments().map(List::of).orElse(List.of()).contains("wrenn-" + ID))
                     .toList();
             assertThat(qemus).as("the sandbox's QEMU").hasSize(1);
             qemus.getFirst().destroyForcibly();
@@ -152,13 +156,17 @@ class QemuKillTest {
                     .isFalse();
             Files.writeString(release, "go");
 
-            assertThat(failure(inFlight)).as("the call fails: its VM was killed").isNotNull();
+            assertThat(failure(inFlight))
+                    .as("the call fails: its VM was killed")
+                    .isNotNull();
             Optional<SandboxInfo> listed = listed(stub);
             if (c.operation().equals("resume")) {
                 assertThat(listed.map(SandboxInfo::getStatus)).contains(SandboxStatus.SANDBOX_STATUS_PAUSED);
                 stub.resumeSandbox(
                         ResumeSandboxRequest.newBuilder().setSandboxId(ID).build());
-                assertThat(exec(stub, READ)).as("disk and memory after the failed resume").isEqualTo(hashes);
+                assertThat(exec(stub, READ))
+                        .as("disk and memory after the failed resume")
+                        .isEqualTo(hashes);
                 return;
             }
             assertThat(listed.map(SandboxInfo::getStatus))

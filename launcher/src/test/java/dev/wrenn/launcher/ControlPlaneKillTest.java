@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,6 +38,7 @@ import org.slf4j.LoggerFactory;
  * <p>Runs in the unit tier: one case each ({@code -Dwrenn.crash.matrix} selects operations as in HostAgentCrashTest;
  * every case is in the default run, as each is a single hold and kill).
  */
+@Tag("crash")
 class ControlPlaneKillTest {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneKillTest.class);
     static final String WRITE = "head -c 1M /dev/urandom > /dev/shm/blob && cp /dev/shm/blob /home/user/blob"
@@ -156,8 +158,7 @@ class ControlPlaneKillTest {
             case "create" -> api.awaitSandbox(sandbox, s -> is(s, "running"), restart, SETTLE_LIMIT);
             case "pause" -> api.awaitSandbox(sandbox, s -> is(s, "paused"), restart, SETTLE_LIMIT);
             case "resume" -> api.awaitSandbox(sandbox, s -> is(s, "running"), restart, SETTLE_LIMIT);
-            case "destroy" ->
-                api.awaitSandbox(sandbox, s -> s.isEmpty() || is(s, "stopped"), restart, SETTLE_LIMIT);
+            case "destroy" -> api.awaitSandbox(sandbox, s -> s.isEmpty() || is(s, "stopped"), restart, SETTLE_LIMIT);
             default -> throw new IllegalArgumentException(c.operation());
         };
         LOG.info(
@@ -172,7 +173,8 @@ class ControlPlaneKillTest {
                 api.resume(sandbox);
                 assertThat(api.exec(sandbox, READ)).as("disk and memory").isEqualTo(hashes);
             }
-            case "resume" -> assertThat(api.exec(sandbox, READ)).as("disk and memory").isEqualTo(hashes);
+            case "resume" ->
+                assertThat(api.exec(sandbox, READ)).as("disk and memory").isEqualTo(hashes);
             case "destroy" -> {
                 try (GrpcHostAgentClient agent = cluster.agentClient()) {
                     assertThat(agent.listSandboxes().getSandboxesList()).isEmpty();

@@ -30,7 +30,8 @@ final class HostLeftovers {
     /** The QEMU process of sandbox {@code id} (QEMU runs with {@code -name wrenn-<id>}). */
     static ProcessHandle qemuOf(Path dataDir, String id) {
         return qemus(dataDir).stream()
-                .filter(p -> p.info().arguments().map(List::of).orElse(List.of()).contains("wrenn-" + id))
+                .filter(p ->
+                        p.info().arguments().map(List::of).orElse(List.of()).contains("wrenn-" + id))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no QEMU process of " + id));
     }

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
  * of a VM that was running becomes {@code error}; nothing is left. The time from the restart to the settled rows is
  * logged ({@code settled after}).
  */
+@Tag("crash")
 class WrennUpKillTest {
     private static final Logger LOG = LoggerFactory.getLogger(WrennUpKillTest.class);
     private static final Duration SETTLE_LIMIT = Duration.ofMinutes(2);
@@ -149,8 +151,7 @@ class WrennUpKillTest {
                     .filter(other -> !other.equals(id))
                     .findFirst()
                     .orElseThrow(() -> new AssertionError("the create's row: " + rows));
-            Duration createSettled =
-                    api.awaitSandbox(created, s -> SandboxApi.is(s, "error"), restart, SETTLE_LIMIT);
+            Duration createSettled = api.awaitSandbox(created, s -> SandboxApi.is(s, "error"), restart, SETTLE_LIMIT);
             settled = settled.compareTo(createSettled) > 0 ? settled : createSettled;
         }
         LOG.info(
