@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * routes, its resources released. The time from the restart to the settled row is logged ({@code settled after}) and
  * recorded in docs/reliability.md; the test asserts the outcome, not the time.
  *
- * <p>Runs in the unit tier: one case each ({@code -Dwrenn.crash.matrix} selects operations as in HostAgentCrashTest;
- * every case is in the default run, as each is a single hold and kill).
+ * <p>Tagged {@code crash}: CI's tier "kill -9 matrix (short)" runs every case (each is a single hold and kill);
+ * {@code -Dwrenn.crash.matrix=create,pause} selects operations, as in HostAgentCrashTest.
  */
 @Tag("crash")
 class ControlPlaneKillTest {
