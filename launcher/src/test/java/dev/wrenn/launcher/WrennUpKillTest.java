@@ -111,11 +111,14 @@ class WrennUpKillTest {
                 List.of(
                         "-D" + CrashPoints.HOLD_PROPERTY + "=" + c.holdPoint(),
                         "-D" + CrashPoints.RELEASE_PROPERTY + "=" + release));
+        // Disarmed while the sandbox is made (a create reaches create.vm-started too), armed for the operation.
+        Files.writeString(release, "go");
         String id = api.create();
         String hashes = api.exec(id, ControlPlaneKillTest.WRITE);
         if (!c.operation().equals("pause")) {
             api.pause(id);
         }
+        Files.delete(release);
 
         CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
             try {

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A test that kills something else while the operation is in flight (the control plane waiting for the answer, the
  * VM's QEMU) holds the agent at a point instead: {@value #HOLD_PROPERTY} names the point and {@value #RELEASE_PROPERTY}
- * a file; reaching the point logs {@code hold point <name> reached} and waits until that file exists (at most
- * {@link #HOLD_LIMIT}), then the operation goes on.
+ * a file; reaching the point while that file is absent logs {@code hold point <name> reached} and waits until the
+ * file exists (at most {@link #HOLD_LIMIT}), then the operation goes on. A test arms the hold by deleting the file.
  */
 public final class CrashPoints {
     private static final Logger log = LoggerFactory.getLogger(CrashPoints.class);
@@ -61,8 +61,8 @@ public final class CrashPoints {
         log.warn("test hold point armed: the agent waits at {} until {} exists", named, release);
         Path releaseFile = Path.of(release);
         return point -> {
-            if (!point.equals(named)) {
-                return;
+            if (!point.equals(named) || Files.exists(releaseFile)) {
+                return; // not this point, or not armed: the release file exists
             }
             log.warn("hold point {} reached: holding until {} exists", point, releaseFile);
             long deadline = System.nanoTime() + HOLD_LIMIT.toNanos();
