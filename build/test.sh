@@ -96,9 +96,12 @@ if ! setup_java; then
 fi
 
 # -fae: every module's tests run even after one module fails. The security tier's attack tests (@Tag("security"))
-# run on their own, after the rest, so the summary says whether the boundary held.
-run_tier "unit + protocol (mvnw verify)" 45 ./mvnw -B -fae verify -Dspotless.goal=check -DexcludedGroups=security
+# run on their own, after the rest, so the summary says whether the boundary held; so do the kill -9 matrix's
+# process-killing tests (@Tag("crash"): the short version of `./wrenn crash-matrix`, its default cases).
+run_tier "unit + protocol (mvnw verify)" 45 ./mvnw -B -fae verify -Dspotless.goal=check -DexcludedGroups=security,crash
 run_tier "security (attack tests)" 20 ./mvnw -B -fae verify -Dspotless.goal=check -Dgroups=security \
+  -Dsurefire.failIfNoSpecifiedTests=false
+run_tier "kill -9 matrix (short)" 40 ./mvnw -B -fae verify -pl host-agent,launcher -am -Dgroups=crash \
   -Dsurefire.failIfNoSpecifiedTests=false
 run_tier "E2B SDK compatibility (envd)" 10 bash build/envd-compat.sh
 run_tier "wrenn up: printed example (curl)" 20 bash build/up-smoke.sh

@@ -56,6 +56,8 @@ class HostAgentCrashTest {
     private static final String WRITE = "head -c 1M /dev/urandom > /dev/shm/blob && cp /dev/shm/blob /home/user/blob"
             + " && sha256sum /dev/shm/blob /home/user/blob | cut -c1-64";
     private static final String READ = "sha256sum /dev/shm/blob /home/user/blob | cut -c1-64";
+    /** A shape no other test uses, so its first create builds a base template under the crash point. */
+    private static final int BUILD_MEMORY_MB = 320;
 
     @TempDir
     Path logs;
@@ -72,6 +74,7 @@ class HostAgentCrashTest {
 
     static Stream<Case> cases() {
         List<Case> all = List.of(
+                new Case("pause", Pauser.CRASH_STARTED, false, false, false),
                 new Case("pause", Pauser.CRASH_STATE_SAVED, false, false, false),
                 new Case("pause", Pauser.CRASH_FILES_LINKED, false, false, false),
                 new Case("pause", Pauser.CRASH_COMMITTED, true, false, true),
@@ -86,12 +89,16 @@ class HostAgentCrashTest {
                 new Case("create", SandboxManager.CRASH_CREATE_VM_STARTED, false, false, false),
                 new Case("destroy", SandboxManager.CRASH_DESTROY_VM_STOPPED, false, false, false),
                 new Case("destroy-paused", SandboxManager.CRASH_DESTROY_VM_STOPPED, true, false, false),
-                new Case("destroy-paused", SnapshotStore.CRASH_DELETE_RENAMED, false, false, false));
+                new Case("destroy-paused", SnapshotStore.CRASH_DELETE_RENAMED, false, false, false),
+                // The base template a shape's first create builds: a boot, a pause, a promotion to a template.
+                new Case("build", Pauser.CRASH_COMMITTED, false, false, false),
+                new Case("build", TemplateMaker.CRASH_PUBLISHED, false, true, false));
         // "full": every case; a comma list of operations ("create,destroy"): those; unset: the default run.
         String matrix = System.getProperty("wrenn.crash.matrix", "");
         List<String> operations = List.of(matrix.split(","));
         return all.stream()
                 .filter(c -> matrix.equals("full")
+                        || matrix.equals("all")
                         || operations.contains(c.operation())
                         || (matrix.isBlank() && c.inDefaultRun()));
     }
@@ -131,6 +138,14 @@ class HostAgentCrashTest {
                     .deleteSnapshot(
                             DeleteSnapshotRequest.newBuilder().setName(TEMPLATE).build());
         }
+        for (Path base : baseTemplates()) {
+            try (Stream<Path> files = java.nio.file.Files.walk(base)) {
+                for (Path file :
+                        files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.delete(file);
+                }
+            }
+        }
         try {
             // The stopped agent destroyed its running sandboxes; what the operation made is gone with them.
             Leftovers.assertNone(dataDir, RealImage.SLOTS);
@@ -149,7 +164,9 @@ class HostAgentCrashTest {
         String hashes = c.operation().equals("overwrite") ? pausedWithTemplate() : null;
         try (AgentProcess armed =
                 AgentProcess.start(logs.resolve("armed.log"), List.of("-D" + CrashPoints.PROPERTY + "=" + c.point()))) {
-            if (hashes == null && !c.operation().equals("create")) {
+            if (hashes == null
+                    && !c.operation().equals("create")
+                    && !c.operation().equals("build")) {
                 armed.stub().createSandbox(request(ID));
                 hashes = exec(armed.stub(), WRITE);
             }
@@ -164,7 +181,11 @@ class HostAgentCrashTest {
         try (AgentProcess restarted = AgentProcess.start(logs.resolve("restarted.log"))) {
             HostAgentServiceBlockingStub stub = restarted.stub();
             checkSandbox(stub, c.paused(), hashes);
-            checkTemplate(stub, c.template(), hashes);
+            if (c.operation().equals("build")) {
+                checkBaseTemplate(stub, c.template());
+            } else {
+                checkTemplate(stub, c.template(), hashes);
+            }
         }
     }
 
@@ -189,6 +210,9 @@ class HostAgentCrashTest {
             case "template" -> stub.createSnapshot(snapshot(false));
             case "overwrite" -> stub.createSnapshot(snapshot(true));
             case "create" -> stub.createSandbox(request(ID));
+            case "build" ->
+                stub.createSandbox(
+                        request(ID).toBuilder().setMemoryMb(BUILD_MEMORY_MB).build());
             case "destroy" -> destroy(stub);
             case "destroy-paused" -> {
                 stub.pauseSandbox(pause());
@@ -217,6 +241,32 @@ class HostAgentCrashTest {
         assertThat(listed.map(SandboxInfo::getStatus)).contains(SandboxStatus.SANDBOX_STATUS_PAUSED);
         stub.resumeSandbox(ResumeSandboxRequest.newBuilder().setSandboxId(ID).build());
         assertThat(exec(stub, READ)).as("disk and memory after the restart").isEqualTo(hashes);
+    }
+
+    /**
+     * After a crash inside a base template's build: the template is there whole (a create of that shape clones it) or
+     * not at all (the create builds it again); its unfinished pieces are gone either way.
+     */
+    private void checkBaseTemplate(HostAgentServiceBlockingStub stub, boolean exists) throws Exception {
+        assertThat(baseTemplates())
+                .as("base templates of %d MiB", BUILD_MEMORY_MB)
+                .hasSize(exists ? 1 : 0);
+        assertThat(dataDir.root().resolve("snapshots"))
+                .isDirectoryNotContaining(p -> p.getFileName().toString().startsWith("_base-"));
+        stub.createSandbox(request("sb-crashclone").toBuilder()
+                .setMemoryMb(BUILD_MEMORY_MB)
+                .build());
+        assertThat(exec(stub, "echo built", "sb-crashclone")).isEqualTo("built");
+        assertThat(baseTemplates()).hasSize(1);
+    }
+
+    /** This test's own base-template shape, deleted after each case so the next one builds it again. */
+    private List<Path> baseTemplates() throws java.io.IOException {
+        try (Stream<Path> templates = java.nio.file.Files.list(dataDir.root().resolve("templates"))) {
+            return templates
+                    .filter(p -> p.getFileName().toString().matches("_base-.*-\\d+c" + BUILD_MEMORY_MB + "m"))
+                    .toList();
+        }
     }
 
     private void checkTemplate(HostAgentServiceBlockingStub stub, boolean exists, String hashes) {

@@ -26,7 +26,12 @@ public final class Pauser {
     private static final Logger log = LoggerFactory.getLogger(Pauser.class);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
-    /** Crash points, in the order a pause reaches them. */
+    /**
+     * Crash points, in the order a pause reaches them; the first, {@code pause.started}: the VM still runs and nothing
+     * is saved yet (a QEMU killed there dies mid-pause).
+     */
+    public static final String CRASH_STARTED = "pause.started";
+
     public static final String CRASH_STATE_SAVED = "pause.state-saved";
 
     public static final String CRASH_VM_STOPPED = "pause.vm-stopped";
@@ -79,6 +84,7 @@ public final class Pauser {
     /** Pauses into {@code target}, which need not be the sandbox's own snapshot directory. */
     Snapshot pauseInto(SnapshotFiles target, String sandboxId, Vmm vm, VmSpec spec, Map<String, String> attributes) {
         SnapshotFiles files = store.prepare(target);
+        CrashPoints.reach(CRASH_STARTED);
         StateFile saved = saveOrKeepRunning(sandboxId, vm, files);
         CrashPoints.reach(CRASH_STATE_SAVED);
         vm.stop(Duration.ofSeconds(5));
