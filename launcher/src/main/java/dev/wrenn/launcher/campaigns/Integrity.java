@@ -1,0 +1,19 @@
+package dev.wrenn.launcher.campaigns;
+
+import java.io.PrintStream;
+import java.util.Set;
+
+final class Integrity implements Campaigns.Campaign {
+    static final Set<String> FLAGS = Set.of();
+    static final String USAGE = "";
+
+    Integrity(Session session, CampaignOptions options, PrintStream out) {}
+
+    @Override
+    public int run() {
+        return 1;
+    }
+
+    @Override
+    public void interrupted() {}
+}
