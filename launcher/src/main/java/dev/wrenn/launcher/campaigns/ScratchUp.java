@@ -32,6 +32,7 @@ final class ScratchUp implements AutoCloseable {
     private final String proxyUrl;
     private final boolean ownLog;
     private boolean stoppedCleanly;
+    private boolean closed;
 
     private ScratchUp(Process process, Path log, boolean ownLog, int port) {
         this.process = process;
@@ -66,6 +67,8 @@ final class ScratchUp implements AutoCloseable {
         env.remove("WRENN_DATA_DIR");
         env.remove("WRENN_PORT");
         ScratchUp up = new ScratchUp(builder.start(), log, ownLog, options.port());
+        // Stopped with this JVM whenever that happens (SIGTERM while it still starts included): never left running.
+        Runtime.getRuntime().addShutdownHook(new Thread(up::close, "scratch-up-stop"));
         out.printf(
                 "campaign: started ./wrenn up (pid %d, data %s, %s, slots %d..%d, log %s)%n",
                 up.pid(),
@@ -139,7 +142,11 @@ final class ScratchUp implements AutoCloseable {
 
     /** SIGTERM, then SIGKILL after a minute (the next start's sweep reclaims what a killed one left). */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (process.isAlive()) {
             process.destroy();
             try {
