@@ -63,6 +63,10 @@ public final class Campaigns {
             System.exit(2);
             return;
         }
+        if (name.equals("load") && !options.values().containsKey("--max-sandboxes")) {
+            // The scratch wrenn up needs a network slot per live sandbox.
+            options.values().put("--max-sandboxes", Integer.toString(options.integer("--sandboxes", 20, 1, 4096) + 4));
+        }
         Path root = Path.of(System.getProperty("wrenn.root", ".")).toAbsolutePath();
         Session session;
         try {

@@ -56,16 +56,26 @@ final class Leftovers {
         }
         if (dataDir != null) {
             left.addAll(qemuOnDataDir());
-            left.addAll(unknownEntries("sandboxes", live));
-            left.addAll(unknownEntries("snapshots", paused));
-            templates.removeIf(String::isEmpty);
-            for (String entry : entries("templates")) {
-                if (!entry.startsWith("_base-") && !templates.contains(entry)) {
-                    left.add("file " + dataDir.resolve("templates").resolve(entry) + " (no such template)");
-                }
-            }
+            left.addAll(files(dataDir, live, paused, templates));
         }
         left.addAll(namespacesInSlotRange());
+        return left;
+    }
+
+    /**
+     * Entries under {@code sandboxes/}, {@code snapshots/} and {@code templates/} that are not a live sandbox, a paused
+     * sandbox's snapshot, a listed template or one of the host agent's base templates. The directories themselves are
+     * never listed, only what is inside them.
+     */
+    static List<String> files(Path dataDir, Set<String> live, Set<String> paused, Set<String> templates) {
+        List<String> left = new ArrayList<>();
+        left.addAll(unknownEntries(dataDir, "sandboxes", live));
+        left.addAll(unknownEntries(dataDir, "snapshots", paused));
+        for (String entry : entries(dataDir, "templates")) {
+            if (!entry.startsWith("_base-") && !templates.contains(entry)) {
+                left.add("file " + dataDir.resolve("templates").resolve(entry) + " (no such template)");
+            }
+        }
         return left;
     }
 
@@ -79,9 +89,9 @@ final class Leftovers {
         return left;
     }
 
-    private List<String> unknownEntries(String dir, Set<String> known) {
+    private static List<String> unknownEntries(Path dataDir, String dir, Set<String> known) {
         List<String> left = new ArrayList<>();
-        for (String entry : entries(dir)) {
+        for (String entry : entries(dataDir, dir)) {
             if (!known.contains(entry)) {
                 left.add("file " + dataDir.resolve(dir).resolve(entry) + " (the API lists no such "
                         + (dir.equals("snapshots") ? "paused sandbox" : "sandbox") + ")");
@@ -91,7 +101,7 @@ final class Leftovers {
     }
 
     /** The names inside {@code dataDir/dir} (never the directory itself); none when it does not exist yet. */
-    private List<String> entries(String dir) {
+    private static List<String> entries(Path dataDir, String dir) {
         Path path = dataDir.resolve(dir);
         if (!Files.isDirectory(path)) {
             return List.of();
