@@ -147,6 +147,9 @@ final class ScratchUp implements AutoCloseable {
             return;
         }
         closed = true;
+        // Its descendants too: stopped while `./wrenn` still builds the image, the script dies but images/build.sh
+        // and mmdebstrap would go on as orphans.
+        List<ProcessHandle> descendants = process.descendants().toList();
         if (process.isAlive()) {
             process.destroy();
             try {
@@ -156,6 +159,11 @@ final class ScratchUp implements AutoCloseable {
             } catch (InterruptedException e) {
                 process.destroyForcibly();
                 Thread.currentThread().interrupt();
+            }
+        }
+        for (ProcessHandle descendant : descendants) {
+            if (descendant.isAlive()) {
+                descendant.destroy();
             }
         }
         stoppedCleanly = logSaysStopped();

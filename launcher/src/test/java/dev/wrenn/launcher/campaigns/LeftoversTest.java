@@ -41,6 +41,7 @@ class LeftoversTest {
 
     @Test
     void aMissingDataDirectoryHasNothingLeft() {
-        assertThat(Leftovers.files(dataDir.resolve("never-made"), Set.of(), Set.of(), Set.of())).isEmpty();
+        assertThat(Leftovers.files(dataDir.resolve("never-made"), Set.of(), Set.of(), Set.of()))
+                .isEmpty();
     }
 }
