@@ -96,7 +96,11 @@ public final class Campaigns {
             e.printStackTrace(out);
             status = 1;
         }
-        Runtime.getRuntime().removeShutdownHook(hook);
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            return; // SIGTERM: the hook reports and stops the scratch wrenn up
+        }
         String stopProblem = session.stop();
         if (stopProblem != null) {
             out.println(name + ": " + stopProblem);

@@ -45,6 +45,9 @@ final class Soak implements Campaigns.Campaign {
             HexFormat.of().toHexDigits(new SecureRandom().nextInt()).substring(0, 6);
     private volatile int done;
     private volatile int failedCycles;
+    /** Set on SIGTERM: the scratch wrenn up is being stopped, so no further cycle starts (they could only fail). */
+    private volatile boolean stopping;
+
     private final long startNanos = System.nanoTime();
 
     Soak(Session session, CampaignOptions options, PrintStream out) {
@@ -60,12 +63,18 @@ final class Soak implements Campaigns.Campaign {
         ProcessStats start = session.stats();
         out.println("soak: " + cycles + " cycles, " + fileBytes / 1024 + " KiB file; start: " + show(start));
         for (int cycle = 1; cycle <= cycles; cycle++) {
+            if (stopping) {
+                break;
+            }
             if (!session.alive()) {
                 steps.failed("wrenn up", "the scratch ./wrenn up exited during cycle " + cycle);
                 break;
             }
             long cycleStart = System.nanoTime();
             boolean ok = cycle(cycle);
+            if (stopping) {
+                break; // a cycle cut by the stop is not counted
+            }
             if (!ok) {
                 failedCycles++;
             }
@@ -155,6 +164,7 @@ final class Soak implements Campaigns.Campaign {
     /** Called from the shutdown hook when the soak is stopped early (SIGTERM, Ctrl-C): the figures so far. */
     @Override
     public void interrupted() {
+        stopping = true;
         if (done < cycles) {
             out.println("soak: stopped early after " + done + " of " + cycles + " cycles");
             ProcessStats now;
