@@ -109,4 +109,5 @@ run_tier "wrenn up: console in Chromium" 20 bash build/console-e2e.sh
 run_tier "E2B SDK against the API and proxy" 20 bash build/e2b-api-compat.sh
 run_tier "Java SDK and CLI against wrenn up" 30 bash build/sdk-cli.sh
 run_tier "upgrade in place, after a reboot" 30 bash build/upgrade-test.sh
+run_tier "campaigns: soak (20 cycles), integrity, load" 60 bash build/campaigns-ci.sh
 summarize_and_exit
