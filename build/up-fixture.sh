@@ -38,6 +38,23 @@ up_start() {
     waited=$((waited + 2))
   done
   up_say "serving after ${waited} s"
+  # The banner comes once the base template is ready (made at start on a new data directory); what the tiers read
+  # from it (the printed example) is there only then.
+  until grep -q "^Wrenn is running at " "$UP_LOG"; do
+    if ! kill -0 "$UP_PID" 2>/dev/null; then
+      up_say "./wrenn up exited before printing its banner; its output:"
+      cat "$UP_LOG" >&2
+      return 1
+    fi
+    if [ "$waited" -ge 1800 ]; then
+      up_say "./wrenn up printed no banner within 30 minutes; its output:"
+      cat "$UP_LOG" >&2
+      return 1
+    fi
+    sleep 1
+    waited=$((waited + 1))
+  done
+  up_say "ready after ${waited} s"
 }
 
 # SIGTERM (what Ctrl-C does in a terminal; a background job ignores SIGINT), then SIGKILL after a minute.

@@ -31,6 +31,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -50,7 +51,10 @@ public final class HostAgent {
     /** Unary WriteFile/ReadFile carry whole files up to 64 MiB; gRPC's default cap is 4 MiB. */
     private static final int MAX_MESSAGE_BYTES = 80 << 20;
 
+    private static final Duration BASE_RECHECK = Duration.ofMinutes(1);
+
     private final SandboxManager manager;
+    private BaseWarmer warmer;
     private final Server server;
     private final SweepReport swept;
     private final EnvdClients guests;
@@ -100,6 +104,21 @@ public final class HostAgent {
         return new HostAgent(manager, server, swept, guests);
     }
 
+    /**
+     * Starts keeping the base template of this shape ready (made now if missing, rechecked every minute so a rebuilt
+     * image gets its own before a create asks). Programs call this; in-process tests that do not want a background
+     * boot do not.
+     *
+     * @return completes when the first check has the template, or with why it could not be made
+     */
+    public synchronized CompletableFuture<String> keepBaseWarm(int vcpus, int memoryMb) {
+        if (warmer == null) {
+            warmer = new BaseWarmer(manager, vcpus, memoryMb);
+            warmer.start(BASE_RECHECK);
+        }
+        return warmer.first();
+    }
+
     public SandboxManager manager() {
         return manager;
     }
@@ -123,6 +142,9 @@ public final class HostAgent {
             return;
         }
         stopped = true;
+        if (warmer != null) {
+            warmer.stop();
+        }
         log.info(
                 "host agent stopping: destroying {} sandboxes (paused ones stay on disk)",
                 manager.list().stream()

@@ -43,6 +43,9 @@ public final class HostAgentMain {
         HostAgent agent =
                 startOrExit(config, credentialsOrExit(enroll, config.dataDir().resolve(EnrollOptions.PKI_DIR)));
         Runtime.getRuntime().addShutdownHook(new Thread(agent::stop, "host-agent-shutdown"));
+        // The control plane's default shape (1 vCPU, 512 MiB): made in the background, so no user's first create
+        // waits for it; other shapes are made on their first create.
+        agent.keepBaseWarm(DEFAULT_VCPUS, DEFAULT_MEMORY_MB);
         agent.awaitTermination();
     }
 
@@ -88,6 +91,9 @@ public final class HostAgentMain {
             throw e; // not reached
         }
     }
+
+    private static final int DEFAULT_VCPUS = 1;
+    private static final int DEFAULT_MEMORY_MB = 512;
 
     private static HostAgent startOrExit(HostAgentConfig config, ServerCredentials credentials) {
         try {

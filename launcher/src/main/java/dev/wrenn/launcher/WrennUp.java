@@ -137,6 +137,7 @@ public final class WrennUp implements AutoCloseable {
                             stopped.countDown();
                         },
                         "wrenn-up-shutdown"));
+        BaseReadiness.await(up.hostAgent(), System.out);
         System.out.println(Quickstart.banner(up.url(), up.proxyUrl(), up.admin()));
         System.out.flush();
         stopped.await();

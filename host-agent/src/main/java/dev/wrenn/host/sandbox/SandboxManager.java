@@ -333,6 +333,23 @@ public final class SandboxManager implements AutoCloseable {
      * Lists again what an earlier agent left paused in the snapshots directory, and reports (as FAILED, with the
      * reason) pauses and resumes it left half done, whose incomplete files are removed. Call once, before serving.
      */
+    /**
+     * Makes the base template of the current {@code base} image in this shape unless it exists: what the first
+     * {@code base} create would otherwise do while its caller waits (about 20 s under TCG). A create that arrives while
+     * this runs waits for the same build instead of starting a second one ({@link BaseTemplates#ensure}).
+     *
+     * @return the template's name
+     */
+    public String prewarmBase(int vcpus, int memoryMb) {
+        return baseTemplates.ensure(images.resolve(ImageStore.BASE), vcpus, memoryMb);
+    }
+
+    /** Whether the base template of the current {@code base} image in this shape exists already. */
+    public boolean hasBase(int vcpus, int memoryMb) {
+        return store.template(BaseTemplates.name(images.resolve(ImageStore.BASE), vcpus, memoryMb))
+                .isPresent();
+    }
+
     public List<String> recover() {
         return new SnapshotRecovery(store).recover(boxes);
     }

@@ -105,6 +105,38 @@ class RealTemplateTest {
                 .isEqualTo(ErrorCode.NOT_FOUND);
     }
 
+    @Test
+    void aBaseTemplateMadeAheadOfNeedIsWhatTheFirstCreateOfThatShapeClones() throws Exception {
+        // A shape no other test uses, so that its base template is surely made here and removed afterwards.
+        String expected =
+                BaseTemplates.name(new dev.wrenn.host.image.ImageStore(dataDir.images()).resolve("base"), 1, 384);
+        deleteTree(dataDir.root().resolve("templates").resolve(expected));
+        assertThat(manager.hasBase(1, 384)).isFalse();
+
+        String made = manager.prewarmBase(1, 384);
+
+        assertThat(made).isEqualTo(expected);
+        assertThat(manager.hasBase(1, 384)).isTrue();
+        SandboxSummary first = manager.create(new SandboxRequest("sb-prewarm1", "base", 1, 384, 0));
+        assertThat(first.clonedFrom())
+                .as("the first create is a clone, not a boot")
+                .isEqualTo(made);
+        assertThat(sh(first.sandboxId(), "echo up")).isEqualTo("up");
+        manager.destroy(first.sandboxId());
+        deleteTree(dataDir.root().resolve("templates").resolve(expected));
+    }
+
+    private static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            for (var path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(path);
+            }
+        }
+    }
+
     private String sh(String sandboxId, String script) {
         var result = guests.forGuest(manager.guest(sandboxId))
                 .run(ProcessSpec.of("/bin/bash", "-c", script), COMMAND_TIMEOUT, 1 << 20);
