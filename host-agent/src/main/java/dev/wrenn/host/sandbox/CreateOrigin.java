@@ -44,6 +44,12 @@ record CreateOrigin(String template, GuestImage image, int vcpus, int memoryMb, 
         }
     }
 
+    /** A cold boot of the image, whatever templates exist: the path a failed base template falls back to. */
+    static CreateOrigin coldBoot(SandboxRequest request, ImageStore images, SandboxLimits limits) {
+        limits.check(request);
+        return new CreateOrigin(null, images.resolve(request.template()), request.vcpus(), request.memoryMb(), "");
+    }
+
     String describe() {
         return template == null ? "cold boot of " + image.dir() : "clone of " + template;
     }
