@@ -114,6 +114,30 @@ public final class ConnectClient {
     }
 
     /**
+     * Calls a server-streaming method with limits of its own for this call: the response headers may take exactly
+     * {@code callLimits}' header deadline (whatever the call's deadline; the peer applies that one to the work
+     * itself, from when it reads the request), then the stream gets the call's deadline and the call's idle limit.
+     * For a peer whose pace varies (a guest on a loaded host), the caller scales these per call.
+     */
+    public <O extends Message> ServerStream<O> serverStream(
+            String path,
+            Message request,
+            O responsePrototype,
+            Map<String, String> headers,
+            Duration timeoutOrNull,
+            Limits callLimits) {
+        byte[] body = Envelope.message(codec.encode(request)).encode();
+        HttpRequest.Builder builder = request(path, codec.streamContentType(), headers, timeoutOrNull, true);
+        if (callLimits.headerDeadlineOrNull() != null) {
+            builder.timeout(callLimits.headerDeadlineOrNull());
+        }
+        HttpResponse<InputStream> response =
+                send(builder.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), path);
+        checkStreamResponse(response, path);
+        return new ServerStream<>(response, codec, responsePrototype, path, callLimits, timeoutOrNull);
+    }
+
+    /**
      * Calls a client-streaming method: {@code requests} are encoded and sent (chunked) as the HTTP client pulls them,
      * so an iterator may block until its next message exists. Returns the single response message.
      */

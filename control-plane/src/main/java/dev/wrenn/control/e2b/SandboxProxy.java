@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,13 @@ public final class SandboxProxy implements AutoCloseable {
     static final Duration RELEASE_INTERVAL = Duration.ofSeconds(5);
 
     private static final int BUFFER = 16 * 1024;
+    /**
+     * Requests one sandbox may have in flight through the proxy (command streams, file transfers): a burst beyond
+     * this is refused with 429 and {@code Retry-After} rather than opening a connection to the guest for each. The
+     * guest queues what it is sent (nothing here has a deadline: a command may stream for hours), so this bound is
+     * what keeps a tenant's burst from holding unbounded connections and threads.
+     */
+    static final int MAX_IN_FLIGHT_PER_SANDBOX = 2048;
 
     private final HttpServer server;
     private final E2bCompat e2b;
@@ -49,11 +57,16 @@ public final class SandboxProxy implements AutoCloseable {
      * kept-alive connection to the old guest must never carry the new sandbox's traffic.
      */
     private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
+    /** Requests in flight per sandbox id. */
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
-    private SandboxProxy(HttpServer server, E2bCompat e2b, String domain) {
+    private final int maxInFlightPerSandbox;
+
+    private SandboxProxy(HttpServer server, E2bCompat e2b, String domain, int maxInFlightPerSandbox) {
         this.server = server;
         this.e2b = e2b;
         this.domain = domain;
+        this.maxInFlightPerSandbox = maxInFlightPerSandbox;
         this.releaser = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("proxy-release").daemon().factory());
     }
@@ -74,6 +87,7 @@ public final class SandboxProxy implements AutoCloseable {
      */
     void release(String sandboxId) {
         e2b.tokens().forget(sandboxId);
+        inFlight.remove(sandboxId);
         clients.keySet().removeIf(key -> {
             if (key.startsWith(sandboxId + "@")) {
                 HttpClient gone = clients.get(key);
@@ -113,9 +127,14 @@ public final class SandboxProxy implements AutoCloseable {
 
     /** @param domain the sandbox domain: {@code <port>-<id>.<domain>} host names route to a sandbox's port */
     public static SandboxProxy start(String host, int port, E2bCompat e2b, String domain) {
+        return start(host, port, e2b, domain, MAX_IN_FLIGHT_PER_SANDBOX);
+    }
+
+    /** @param maxInFlightPerSandbox requests one sandbox may have in flight; one more answers 429 */
+    static SandboxProxy start(String host, int port, E2bCompat e2b, String domain, int maxInFlightPerSandbox) {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 256);
-            SandboxProxy proxy = new SandboxProxy(server, e2b, domain);
+            HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 1024);
+            SandboxProxy proxy = new SandboxProxy(server, e2b, domain, maxInFlightPerSandbox);
             server.createContext("/", proxy::handle);
             server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
             server.start();
@@ -198,7 +217,24 @@ public final class SandboxProxy implements AutoCloseable {
                 case OPEN -> {}
             }
         }
-        forward(exchange, sandbox.get(), route.port());
+        AtomicInteger count = inFlight.computeIfAbsent(route.sandboxId(), id -> new AtomicInteger());
+        if (count.incrementAndGet() > maxInFlightPerSandbox) {
+            count.decrementAndGet();
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            answer(
+                    exchange,
+                    429,
+                    error(
+                            429,
+                            "sandbox " + route.sandboxId() + " already has " + maxInFlightPerSandbox
+                                    + " requests in flight through the proxy; retry after the Retry-After seconds"));
+            return;
+        }
+        try {
+            forward(exchange, sandbox.get(), route.port());
+        } finally {
+            count.decrementAndGet();
+        }
     }
 
     private void forward(HttpExchange exchange, Sandbox sandbox, int port) throws IOException {

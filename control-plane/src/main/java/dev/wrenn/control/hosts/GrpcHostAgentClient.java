@@ -59,6 +59,14 @@ import java.util.stream.Stream;
  */
 public final class GrpcHostAgentClient implements HostAgentClient {
     static final long UNARY_DEADLINE_MINUTES = 10;
+    /** The host agent's exec timeout when the request gives none (its {@code ExecCalls.DEFAULT_EXEC_TIMEOUT}). */
+    static final long HOST_DEFAULT_EXEC_TIMEOUT_SEC = 30;
+    /**
+     * The longest the host agent makes a process start wait for its turn (15 min) and then for the guest's answer
+     * (5 min): its {@code StartGates.Config.DEFAULT}.
+     */
+    static final long HOST_LONGEST_START_SEC = 20 * 60;
+
     static final int CHUNK_BYTES = 64 * 1024;
 
     private final ManagedChannel channel;
@@ -124,7 +132,21 @@ public final class GrpcHostAgentClient implements HostAgentClient {
 
     @Override
     public ExecResponse exec(ExecRequest request) {
-        return unary("Exec", sandbox(request.getSandboxId()), s -> s.exec(request));
+        return unary(
+                "Exec",
+                sandbox(request.getSandboxId()),
+                execDeadlineSeconds(request.getTimeoutSec()),
+                s -> s.exec(request));
+    }
+
+    /**
+     * An exec's deadline: the command's own time (the host agent's default when 0) plus the longest the host agent
+     * lets it wait for its turn and for the guest to start it (both bounded there and scaled with its load), plus a
+     * minute. A fixed ten minutes would cut a command given an hour, or one queued behind a burst on a loaded host.
+     */
+    static long execDeadlineSeconds(int timeoutSec) {
+        long command = timeoutSec > 0 ? timeoutSec : HOST_DEFAULT_EXEC_TIMEOUT_SEC;
+        return command + HOST_LONGEST_START_SEC + 60;
     }
 
     @Override
@@ -316,8 +338,12 @@ public final class GrpcHostAgentClient implements HostAgentClient {
     }
 
     private <T> T unary(String operation, String object, Call<T> call) {
+        return unary(operation, object, TimeUnit.MINUTES.toSeconds(UNARY_DEADLINE_MINUTES), call);
+    }
+
+    private <T> T unary(String operation, String object, long deadlineSeconds, Call<T> call) {
         try {
-            return call.run(stub.withDeadlineAfter(UNARY_DEADLINE_MINUTES, TimeUnit.MINUTES));
+            return call.run(stub.withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS));
         } catch (StatusException e) {
             throw AgentErrors.toApi(operation, object, e.getStatus(), e);
         } catch (StatusRuntimeException e) {

@@ -37,6 +37,10 @@ final class GuestStandIn implements AutoCloseable {
     private final HttpServer guest;
 
     GuestStandIn(Database database, InMemoryHostAgent agent) throws IOException {
+        this(database, agent, SandboxProxy.MAX_IN_FLIGHT_PER_SANDBOX);
+    }
+
+    GuestStandIn(Database database, InMemoryHostAgent agent, int maxInFlightPerSandbox) throws IOException {
         agent.hostIpForNewVms = guestIp;
         f = SandboxFixture.start(database, agent, dev.wrenn.control.config.Config.DEFAULT_MAX_UPLOAD_BYTES);
         guest = HttpServer.create(new InetSocketAddress(guestIp, ProxyRoute.ENVD_PORT), 16);
@@ -46,7 +50,7 @@ final class GuestStandIn implements AutoCloseable {
         SandboxService core = new SandboxService(
                 new SandboxRepository(database), new TemplateRepository(database), agent, Clock.systemUTC());
         compat = E2bCompat.wire(database, core, agent, Clock.systemUTC());
-        proxy = SandboxProxy.start("127.0.0.1", 0, compat, DOMAIN);
+        proxy = SandboxProxy.start("127.0.0.1", 0, compat, DOMAIN, maxInFlightPerSandbox);
     }
 
     String create() {

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.error.ErrorCode;
+import dev.wrenn.control.error.RetryLaterException;
 import dev.wrenn.pki.ClusterCa;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxRequest;
+import dev.wrenn.protocol.hostagent.v1.ExecRequest;
 import dev.wrenn.protocol.hostagent.v1.ExecStreamRequest;
 import dev.wrenn.protocol.hostagent.v1.ExecStreamResponse;
 import dev.wrenn.protocol.hostagent.v1.ReadFileStreamRequest;
@@ -69,6 +71,38 @@ class GrpcHostAgentClientTest {
         assertApiError(
                 () -> client.deleteSnapshot("bad name"), ErrorCode.INVALID_REQUEST, "DeleteSnapshot snapshot bad name");
         assertApiError(() -> client.pauseSandbox("sb-00000004"), ErrorCode.AGENT_ERROR, "host agent unreachable");
+    }
+
+    @Test
+    void aFullQueueOfCommandsIsARetryableRefusalNeverABadGateway() {
+        assertThatThrownBy(() -> client.exec(exec("sb-busy")))
+                .isInstanceOfSatisfying(RetryLaterException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED);
+                    assertThat(e.code().httpStatus()).isEqualTo(429);
+                    assertThat(e.retryAfterSeconds()).isEqualTo(7);
+                })
+                .hasMessage("Exec sandbox sb-busy: sandbox sb-busy already has 1024 commands waiting to start");
+        assertThatThrownBy(() -> client.exec(exec("sb-hostfull")))
+                .isInstanceOfSatisfying(RetryLaterException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.BUSY);
+                    assertThat(e.code().httpStatus()).isEqualTo(503);
+                    assertThat(e.retryAfterSeconds()).isEqualTo(7);
+                })
+                .hasMessageContaining("this host already has 8192 commands waiting to start");
+        // UNAVAILABLE without the trailer is an agent that cannot be reached: still 502.
+        assertApiError(() -> client.pauseSandbox("sb-00000004"), ErrorCode.AGENT_ERROR, "host agent unreachable");
+        assertThat(client.exec(exec("sb-00000001")).getStdout().toStringUtf8()).isEqualTo("ok");
+    }
+
+    @Test
+    void anExecsDeadlineCoversItsCommandsTimeAndTheHostsLongestWaitForAStart() {
+        // Ten minutes was fixed before: an exec given an hour was cut at ten minutes.
+        assertThat(GrpcHostAgentClient.execDeadlineSeconds(3600)).isEqualTo(3600 + 20 * 60 + 60);
+        assertThat(GrpcHostAgentClient.execDeadlineSeconds(0)).isEqualTo(30 + 20 * 60 + 60);
+    }
+
+    private static ExecRequest exec(String sandboxId) {
+        return ExecRequest.newBuilder().setSandboxId(sandboxId).setCmd("true").build();
     }
 
     @Test

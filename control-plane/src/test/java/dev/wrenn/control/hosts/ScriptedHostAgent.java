@@ -7,6 +7,8 @@ import dev.wrenn.protocol.hostagent.v1.DeleteSnapshotRequest;
 import dev.wrenn.protocol.hostagent.v1.DeleteSnapshotResponse;
 import dev.wrenn.protocol.hostagent.v1.ExecData;
 import dev.wrenn.protocol.hostagent.v1.ExecEnd;
+import dev.wrenn.protocol.hostagent.v1.ExecRequest;
+import dev.wrenn.protocol.hostagent.v1.ExecResponse;
 import dev.wrenn.protocol.hostagent.v1.ExecStart;
 import dev.wrenn.protocol.hostagent.v1.ExecStreamRequest;
 import dev.wrenn.protocol.hostagent.v1.ExecStreamResponse;
@@ -20,6 +22,7 @@ import dev.wrenn.protocol.hostagent.v1.ReadFileStreamResponse;
 import dev.wrenn.protocol.hostagent.v1.SandboxStatus;
 import dev.wrenn.protocol.hostagent.v1.WriteFileStreamRequest;
 import dev.wrenn.protocol.hostagent.v1.WriteFileStreamResponse;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -67,6 +70,32 @@ final class ScriptedHostAgent extends HostAgentServiceGrpc.HostAgentServiceImplB
     public void deleteSnapshot(DeleteSnapshotRequest request, StreamObserver<DeleteSnapshotResponse> response) {
         response.onError(
                 Status.INVALID_ARGUMENT.withDescription("bad snapshot name").asRuntimeException());
+    }
+
+    /**
+     * {@code sb-busy}: the sandbox's queue of commands waiting to start is full; {@code sb-hostfull}: the host's;
+     * both with the host agent's retry-after trailer. Anything else runs and prints "ok".
+     */
+    @Override
+    public void exec(ExecRequest request, StreamObserver<ExecResponse> response) {
+        Metadata retryAfter = new Metadata();
+        retryAfter.put(AgentErrors.RETRY_AFTER, "7");
+        switch (request.getSandboxId()) {
+            case "sb-busy" ->
+                response.onError(Status.RESOURCE_EXHAUSTED
+                        .withDescription("sandbox sb-busy already has 1024 commands waiting to start")
+                        .asRuntimeException(retryAfter));
+            case "sb-hostfull" ->
+                response.onError(Status.UNAVAILABLE
+                        .withDescription("this host already has 8192 commands waiting to start")
+                        .asRuntimeException(retryAfter));
+            default -> {
+                response.onNext(ExecResponse.newBuilder()
+                        .setStdout(ByteString.copyFromUtf8("ok"))
+                        .build());
+                response.onCompleted();
+            }
+        }
     }
 
     @Override

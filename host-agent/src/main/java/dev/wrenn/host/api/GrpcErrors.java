@@ -1,11 +1,20 @@
 package dev.wrenn.host.api;
 
 import dev.wrenn.host.error.HostAgentException;
+import dev.wrenn.host.error.RetryLaterException;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
 /** The one place where the agent's errors become gRPC statuses. */
 final class GrpcErrors {
+    /**
+     * Trailer of a retryable refusal (bounded work full): the seconds the caller should wait before sending it again.
+     * The control plane answers such a refusal 429 (RESOURCE_EXHAUSTED) or 503 (UNAVAILABLE) with {@code Retry-After}.
+     */
+    static final Metadata.Key<String> RETRY_AFTER =
+            Metadata.Key.of("wrenn-retry-after-seconds", Metadata.ASCII_STRING_MARSHALLER);
+
     private GrpcErrors() {}
 
     static StatusRuntimeException toStatus(RuntimeException error) {
@@ -30,6 +39,10 @@ final class GrpcErrors {
             case UNIMPLEMENTED -> Status.UNIMPLEMENTED;
             case INTERNAL -> Status.INTERNAL;
         };
-        return status.withDescription(agent.getMessage()).withCause(agent).asRuntimeException();
+        Metadata trailers = new Metadata();
+        if (agent instanceof RetryLaterException later) {
+            trailers.put(RETRY_AFTER, Long.toString(later.retryAfterSeconds()));
+        }
+        return status.withDescription(agent.getMessage()).withCause(agent).asRuntimeException(trailers);
     }
 }

@@ -58,6 +58,13 @@ public final class EnvdClient {
     private final EnvdHttp http;
     private final GuestLimits limits;
     private final GuestFaults faults;
+    private final StartGates.Gate gate;
+    private final GuestPace pace;
+
+    /** The deadline of a small call (a signal, a stat, a listing, metrics): 10 s on an idle host, scaled by load. */
+    private Duration shortCall() {
+        return pace.scale(SHORT_CALL);
+    }
 
     /** A client at the guest's usual address with the default limits; faults are recorded nowhere else. */
     public EnvdClient(GuestEndpoint guest, HttpClient httpClient) {
@@ -74,9 +81,33 @@ public final class EnvdClient {
      * @param faults where a guest that breaks the protocol or a limit is recorded
      */
     public EnvdClient(GuestEndpoint guest, HttpClient httpClient, URI base, GuestLimits limits, GuestFaults faults) {
+        this(
+                guest,
+                httpClient,
+                base,
+                limits,
+                faults,
+                new StartGates(StartGates.Config.DEFAULT, GuestPace.ofHost(), limits.headers()),
+                GuestPace.ofHost());
+    }
+
+    /**
+     * @param gates where process starts wait for their turn in this guest (shared by every client of the host)
+     * @param pace how much slower than normal guests answer now: scales the idle limit of process streams
+     */
+    EnvdClient(
+            GuestEndpoint guest,
+            HttpClient httpClient,
+            URI base,
+            GuestLimits limits,
+            GuestFaults faults,
+            StartGates gates,
+            GuestPace pace) {
         this.guest = guest;
         this.limits = limits;
         this.faults = faults;
+        this.gate = gates.forAddress(guest.hostIp());
+        this.pace = pace;
         ConnectClient.Limits connectLimits =
                 new ConnectClient.Limits(limits.maxMessageBytes(), limits.headers(), limits.streamIdle());
         this.connect = new ConnectClient(base, httpClient, Codec.proto(), connectLimits);
@@ -128,13 +159,18 @@ public final class EnvdClient {
 
     private ProcessEvents start(StartRequest request, ProcessSpec spec, Duration timeoutOrNull) {
         String operation = "running `" + spec.cmd() + "`";
-        try {
+        // A turn first: a burst of commands waits here rather than in a guest too busy to answer any of them.
+        try (StartGates.Admission turn = gate.enter(guest.sandboxId())) {
             // The guest sends a keepalive when it has nothing else to say, so a stream that says nothing for the
-            // idle limit is a stalled (or hostile) guest, not a quiet process.
+            // idle limit is a stalled (or hostile) guest, not a quiet process. Both waits scale with the host's
+            // load: a guest under an oversubscribed TCG host is slow, not dead.
             Map<String, String> headers = headers(spec.user());
             headers.put(KEEPALIVE_HEADER, Long.toString(limits.keepalive().toSeconds()));
-            ServerStream<StartResponse> stream =
-                    connect.serverStream(START, request, StartResponse.getDefaultInstance(), headers, timeoutOrNull);
+            ConnectClient.Limits callLimits = new ConnectClient.Limits(
+                    limits.maxMessageBytes(), turn.headerDeadline(), pace.scale(limits.streamIdle()));
+            ServerStream<StartResponse> stream = connect.serverStream(
+                    START, request, StartResponse.getDefaultInstance(), headers, timeoutOrNull, callLimits);
+            turn.answered();
             return new ProcessEvents(stream, guest.sandboxId(), operation, faults);
         } catch (ConnectException e) {
             throw EnvdErrors.fromConnect(guest.sandboxId(), operation, e, faults);
@@ -158,7 +194,7 @@ public final class EnvdClient {
                 .setSignal(Signal.SIGNAL_SIGKILL)
                 .build();
         try {
-            connect.unary(SEND_SIGNAL, request, SendSignalResponse.getDefaultInstance(), headers(""), SHORT_CALL);
+            connect.unary(SEND_SIGNAL, request, SendSignalResponse.getDefaultInstance(), headers(""), shortCall());
             return true;
         } catch (ConnectException e) {
             if (e.code() == Code.NOT_FOUND) {
@@ -175,7 +211,7 @@ public final class EnvdClient {
                 .setInput(ProcessInput.newBuilder().setPty(data))
                 .build();
         try {
-            connect.unary(SEND_INPUT, request, SendInputResponse.getDefaultInstance(), headers(""), SHORT_CALL);
+            connect.unary(SEND_INPUT, request, SendInputResponse.getDefaultInstance(), headers(""), shortCall());
         } catch (ConnectException e) {
             throw EnvdErrors.fromConnect(guest.sandboxId(), "typing into the terminal of process " + pid, e, faults);
         }
@@ -189,7 +225,7 @@ public final class EnvdClient {
                         .setSize(PTY.Size.newBuilder().setCols(cols).setRows(rows)))
                 .build();
         try {
-            connect.unary(UPDATE, request, UpdateResponse.getDefaultInstance(), headers(""), SHORT_CALL);
+            connect.unary(UPDATE, request, UpdateResponse.getDefaultInstance(), headers(""), shortCall());
         } catch (ConnectException e) {
             throw EnvdErrors.fromConnect(guest.sandboxId(), "resizing the terminal of process " + pid, e, faults);
         }
@@ -200,7 +236,7 @@ public final class EnvdClient {
         ListDirRequest request =
                 ListDirRequest.newBuilder().setPath(path).setDepth(depth).build();
         try {
-            return connect.unary(LIST_DIR, request, ListDirResponse.getDefaultInstance(), headers(user), SHORT_CALL)
+            return connect.unary(LIST_DIR, request, ListDirResponse.getDefaultInstance(), headers(user), shortCall())
                     .getEntriesList();
         } catch (ConnectException e) {
             throw EnvdErrors.fromConnect(guest.sandboxId(), "listing " + path, e, faults);
@@ -209,7 +245,7 @@ public final class EnvdClient {
 
     /** One {@code GET /metrics}: CPU and memory use now. */
     public GuestMetrics metrics() {
-        return http.metrics(SHORT_CALL);
+        return http.metrics(shortCall());
     }
 
     /** Streams {@code content} into {@code path} (created or truncated, parents created) as {@code user}. */
@@ -226,7 +262,7 @@ public final class EnvdClient {
     public EntryInfo stat(String path, String user) {
         try {
             StatRequest request = StatRequest.newBuilder().setPath(path).build();
-            return connect.unary(STAT, request, StatResponse.getDefaultInstance(), headers(user), SHORT_CALL)
+            return connect.unary(STAT, request, StatResponse.getDefaultInstance(), headers(user), shortCall())
                     .getEntry();
         } catch (ConnectException e) {
             throw EnvdErrors.fromConnect(guest.sandboxId(), "inspecting " + path, e, faults);

@@ -23,6 +23,8 @@ public final class EnvdClients implements AutoCloseable {
     private final GuestLimits limits;
     private final Function<Ipv4, URI> baseOf;
     private final GuestFaults faults = new GuestFaults();
+    private final GuestPace pace;
+    private final StartGates gates;
 
     /** Guests at {@code http://<host IP>:49983}, with the default limits. */
     public EnvdClients() {
@@ -31,8 +33,18 @@ public final class EnvdClients implements AutoCloseable {
 
     /** @param baseOf where the guest agent behind a sandbox's host address answers (tests point it elsewhere) */
     public EnvdClients(GuestLimits limits, Function<Ipv4, URI> baseOf) {
+        this(limits, baseOf, StartGates.Config.DEFAULT, GuestPace.ofHost());
+    }
+
+    /**
+     * @param gateConfig how many process starts each guest is sent at once and how many may wait
+     * @param pace how much slower than normal guests answer now (the host's load)
+     */
+    public EnvdClients(GuestLimits limits, Function<Ipv4, URI> baseOf, StartGates.Config gateConfig, GuestPace pace) {
         this.limits = limits;
         this.baseOf = baseOf;
+        this.pace = pace;
+        this.gates = new StartGates(gateConfig, pace, limits.headers());
     }
 
     public EnvdClient forGuest(GuestEndpoint guest) {
@@ -42,6 +54,11 @@ public final class EnvdClients implements AutoCloseable {
     /** The sandboxes whose guest agent misbehaved, as every client made here records them. */
     public GuestFaults faults() {
         return faults;
+    }
+
+    /** Where process starts wait for their turn in each guest. */
+    public StartGates gates() {
+        return gates;
     }
 
     /** A client with no pooled connection, for a VM that has just started answering at the guest's address. */
@@ -55,7 +72,7 @@ public final class EnvdClients implements AutoCloseable {
     }
 
     private EnvdClient client(GuestEndpoint guest, HttpClient http) {
-        return new EnvdClient(guest, http, baseOf.apply(guest.hostIp()), limits, faults);
+        return new EnvdClient(guest, http, baseOf.apply(guest.hostIp()), limits, faults, gates, pace);
     }
 
     private HttpClient newClient() {

@@ -4,6 +4,7 @@ import dev.wrenn.host.error.ErrorCode;
 import dev.wrenn.host.error.HostAgentException;
 import dev.wrenn.host.guest.GuestEndpoint;
 import dev.wrenn.host.guest.GuestInitializer;
+import dev.wrenn.host.guest.GuestPace;
 import dev.wrenn.host.image.GuestImage;
 import dev.wrenn.host.snapshot.Pauser;
 import dev.wrenn.host.snapshot.SnapshotStore;
@@ -40,6 +41,7 @@ final class BaseTemplates {
     private final TemplateMaker maker;
     private final GuestInitializer initializer;
     private final Duration readyTimeout;
+    private final GuestPace pace = GuestPace.ofHost();
     private final Predicate<String> inUse;
     private final Map<String, Instant> failedAt = new HashMap<>();
 
@@ -107,8 +109,11 @@ final class BaseTemplates {
         try {
             String token = Sandbox.newToken();
             GuestEndpoint guest = new GuestEndpoint(name, run.slot().hostIp(), token);
-            initializer.initialize(guest, Map.of(), readyTimeout);
-            initializer.warmUp(guest, readyTimeout);
+            // Scaled by the host's load, like every boot wait: under an oversubscribed TCG host a fixed minute failed
+            // the build (and every create of the shape then cold-booted instead).
+            Duration wait = pace.scale(readyTimeout);
+            initializer.initialize(guest, Map.of(), wait);
+            initializer.warmUp(guest, wait);
             pauser.pause(name, run.vmm(), run.spec(), Map.of(Sandbox.ATTR_TOKEN, token));
             maker.promote(name, name);
         } finally {

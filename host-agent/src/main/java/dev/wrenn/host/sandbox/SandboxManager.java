@@ -4,6 +4,7 @@ import dev.wrenn.host.error.ErrorCode;
 import dev.wrenn.host.error.HostAgentException;
 import dev.wrenn.host.guest.GuestEndpoint;
 import dev.wrenn.host.guest.GuestInitializer;
+import dev.wrenn.host.guest.GuestPace;
 import dev.wrenn.host.guest.GuestReadiness;
 import dev.wrenn.host.image.ImageStore;
 import dev.wrenn.host.net.SandboxNetwork;
@@ -48,6 +49,9 @@ public final class SandboxManager implements AutoCloseable {
     private final GuestReadiness readiness;
     private final GuestInitializer initializer;
     private final Duration readyTimeout;
+    /** Scales the boot wait with the host's load (a guest under an oversubscribed TCG host is slow, not broken). */
+    private final GuestPace pace = GuestPace.ofHost();
+
     private final ImageStore images;
     private final SandboxLimits limits;
     private final SnapshotStore store;
@@ -203,7 +207,9 @@ public final class SandboxManager implements AutoCloseable {
         VmRun run = launcher.coldBoot(sandbox.id(), origin.image(), origin.vcpus(), origin.memoryMb());
         try {
             initializer.initialize(
-                    new GuestEndpoint(sandbox.id(), run.slot().hostIp(), sandbox.accessToken()), envVars, readyTimeout);
+                    new GuestEndpoint(sandbox.id(), run.slot().hostIp(), sandbox.accessToken()),
+                    envVars,
+                    pace.scale(readyTimeout));
         } catch (RuntimeException e) {
             run.cleanup().unwind();
             throw e;

@@ -2,6 +2,7 @@ package dev.wrenn.host.sandbox;
 
 import dev.wrenn.host.error.ErrorCode;
 import dev.wrenn.host.error.HostAgentException;
+import dev.wrenn.host.guest.GuestPace;
 import dev.wrenn.host.guest.GuestReadiness;
 import dev.wrenn.host.image.GuestImage;
 import dev.wrenn.host.net.SandboxNetwork;
@@ -44,6 +45,7 @@ final class VmLauncher {
     private final VmmFactory vmms;
     private final GuestReadiness readiness;
     private final Duration readyTimeout;
+    private final GuestPace pace = GuestPace.ofHost();
 
     VmLauncher(
             DataDir dataDir,
@@ -135,7 +137,9 @@ final class VmLauncher {
         CompletableFuture<Void> ready = new CompletableFuture<>();
         Thread waiter = Thread.ofVirtual().name("ready-" + name).start(() -> {
             try {
-                readyWhen.await(slot.hostIp(), readyTimeout);
+                // Scaled by the host's load: a guest booting or restoring under an oversubscribed TCG host is slow,
+                // not broken (a dead VMM ends the wait at once anyway).
+                readyWhen.await(slot.hostIp(), pace.scale(readyTimeout));
                 ready.complete(null);
             } catch (RuntimeException e) {
                 ready.completeExceptionally(e);

@@ -54,7 +54,12 @@ class HostileGuestSecurityTest {
         hostile = new RawGuest();
         honest = new RawGuest();
         honest.answer = out -> respond(out, "200 OK", "application/json", METRICS_JSON);
-        clients = new EnvdClients(LIMITS, ip -> (ip.equals(HOSTILE_IP) ? hostile : honest).uri());
+        // The limits as given, not scaled by this machine's load (BusyGuestStartTest covers the scaling).
+        clients = new EnvdClients(
+                LIMITS,
+                ip -> (ip.equals(HOSTILE_IP) ? hostile : honest).uri(),
+                StartGates.Config.DEFAULT,
+                GuestPace.fixed());
     }
 
     @AfterEach

@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 
 /**
@@ -35,7 +34,7 @@ final class EnvdExec {
                 .putInt(json.length)
                 .put(json);
         HttpRequest request = HttpRequest.newBuilder(URI.create(proxyUrl + "/process.Process/Start"))
-                .timeout(Duration.ofMinutes(5))
+                .timeout(WrennApi.CALL_DEADLINE)
                 .header("Content-Type", "application/connect+json")
                 .header("Connect-Protocol-Version", "1")
                 .header("E2b-Sandbox-Id", sandboxId)

@@ -20,8 +20,12 @@ import java.util.UUID;
  */
 final class WrennApi {
     static final ObjectMapper JSON = new ObjectMapper();
-    /** Under TCG on a loaded machine a create or a pause of a large VM takes a while; nothing waits forever. */
-    private static final Duration CALL_DEADLINE = Duration.ofMinutes(5);
+    /**
+     * Under TCG on a loaded machine a create or a pause of a large VM takes a while, and an exec at the back of the
+     * load campaign's burst waits its turn on the host for minutes (the host agent bounds that wait and answers
+     * 429/503 when its queue is full); nothing waits forever.
+     */
+    static final Duration CALL_DEADLINE = Duration.ofMinutes(30);
 
     private final String base;
     private final HttpClient http;
