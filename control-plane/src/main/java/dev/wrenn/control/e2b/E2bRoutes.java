@@ -70,9 +70,14 @@ public final class E2bRoutes {
     }
 
     private void connect(Context ctx, Principal caller) {
-        Integer timeout = E2bJson.optionalInt(E2bJson.body(ctx), "timeout");
+        var body = E2bJson.body(ctx);
+        Integer timeout = E2bJson.optionalInt(body, "timeout");
+        boolean memory = !Boolean.FALSE.equals(E2bJson.optionalBoolean(body, "memory"));
         E2bSandboxes.Connected connected = sandboxes.connect(
-                caller.teamId(), ctx.pathParam("id"), timeout == null ? NewSandbox.DEFAULT_TIMEOUT_SEC : timeout);
+                caller.teamId(),
+                ctx.pathParam("id"),
+                timeout == null ? NewSandbox.DEFAULT_TIMEOUT_SEC : timeout,
+                memory);
         E2bJson.write(ctx, connected.resumed() ? 201 : 200, connected.sandbox());
     }
 
@@ -131,6 +136,10 @@ public final class E2bRoutes {
     }
 
     private void pause(Context ctx, Principal caller) {
+        if (Boolean.FALSE.equals(E2bJson.optionalBoolean(E2bJson.body(ctx), "memory"))) {
+            sandboxes.live(caller.teamId(), ctx.pathParam("id")); // an unknown sandbox is still a 404
+            throw FilesystemOnlyPause.unsupported("memory");
+        }
         sandboxes.pause(caller.teamId(), ctx.pathParam("id"));
         ctx.status(204);
     }

@@ -110,12 +110,16 @@ public final class E2bSandboxes {
 
     /**
      * Resumes a paused sandbox (then {@code resumed} is true) and moves its end to now + {@code timeoutSec} unless it
-     * was later already: connecting never shortens a sandbox's life.
+     * was later already: connecting never shortens a sandbox's life. {@code memory} false (E2B's disk-only resume)
+     * is refused for a paused sandbox: see {@link FilesystemOnlyPause}.
      */
-    Connected connect(String teamId, String id, int timeoutSec) {
+    Connected connect(String teamId, String id, int timeoutSec, boolean memory) {
         live(teamId, id);
         Sandbox sandbox = sandboxes.require(teamId, id, SandboxOperation.CONNECT);
         boolean resumed = sandbox.status() == SandboxStatus.PAUSED;
+        if (resumed && !memory) {
+            throw FilesystemOnlyPause.unsupported("memory"); // E2B: a no-op for a running sandbox, else a cold boot
+        }
         if (resumed) {
             sandbox = sandboxes.resume(teamId, id);
         }
