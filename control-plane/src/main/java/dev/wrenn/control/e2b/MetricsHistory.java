@@ -26,21 +26,32 @@ public final class MetricsHistory {
 
     /** Stores a sample; a second one at the same millisecond is dropped (a live read racing the sampler). */
     void record(String sandboxId, MetricSample s) {
-        database.jdbi()
-                .useHandle(h -> h.createUpdate("INSERT INTO sandbox_metrics (sandbox_id, at_ms, cpu_count,"
-                                + " cpu_used_pct, mem_used, mem_total, mem_cache, disk_used, disk_total)"
-                                + " VALUES (:id, :at, :cpuCount, :cpuUsedPct, :memUsed, :memTotal, :memCache,"
-                                + " :diskUsed, :diskTotal) ON CONFLICT (sandbox_id, at_ms) DO NOTHING")
-                        .bind("id", sandboxId)
-                        .bind("at", s.at().toEpochMilli())
-                        .bind("cpuCount", s.cpuCount())
-                        .bind("cpuUsedPct", s.cpuUsedPct())
-                        .bind("memUsed", s.memUsed())
-                        .bind("memTotal", s.memTotal())
-                        .bind("memCache", s.memCache())
-                        .bind("diskUsed", s.diskUsed())
-                        .bind("diskTotal", s.diskTotal())
-                        .execute());
+        recordAll(Map.of(sandboxId, s));
+    }
+
+    /** Stores one pass's samples in one transaction: one write per pass, not one per sandbox. */
+    void recordAll(Map<String, MetricSample> samples) {
+        if (samples.isEmpty()) {
+            return;
+        }
+        database.jdbi().useTransaction(h -> samples.forEach((sandboxId, s) -> insert(h, sandboxId, s)));
+    }
+
+    private static void insert(org.jdbi.v3.core.Handle h, String sandboxId, MetricSample s) {
+        h.createUpdate("INSERT INTO sandbox_metrics (sandbox_id, at_ms, cpu_count,"
+                        + " cpu_used_pct, mem_used, mem_total, mem_cache, disk_used, disk_total)"
+                        + " VALUES (:id, :at, :cpuCount, :cpuUsedPct, :memUsed, :memTotal, :memCache,"
+                        + " :diskUsed, :diskTotal) ON CONFLICT (sandbox_id, at_ms) DO NOTHING")
+                .bind("id", sandboxId)
+                .bind("at", s.at().toEpochMilli())
+                .bind("cpuCount", s.cpuCount())
+                .bind("cpuUsedPct", s.cpuUsedPct())
+                .bind("memUsed", s.memUsed())
+                .bind("memTotal", s.memTotal())
+                .bind("memCache", s.memCache())
+                .bind("diskUsed", s.diskUsed())
+                .bind("diskTotal", s.diskTotal())
+                .execute();
     }
 
     /** The sandbox's first and last sample times, if it has any. */

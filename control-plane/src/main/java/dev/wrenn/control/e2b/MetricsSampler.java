@@ -8,6 +8,8 @@ import dev.wrenn.control.sandboxes.SandboxService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,13 +48,27 @@ public final class MetricsSampler implements AutoCloseable {
 
     /** One pass; returns how many sandboxes were sampled. A sandbox whose read fails (pausing, say) is skipped. */
     public int runOnce() {
-        int sampled = 0;
+        Map<String, MetricSample> samples = new LinkedHashMap<>();
         for (Sandbox sandbox : rows.listOnHost(SandboxService.DEFAULT_HOST, Set.of(SandboxStatus.RUNNING))) {
             try {
-                history.record(sandbox.id(), MetricSample.of(hostAgent.sampleMetrics(sandbox.id())));
-                sampled++;
+                samples.put(sandbox.id(), MetricSample.of(hostAgent.sampleMetrics(sandbox.id())));
             } catch (RuntimeException e) {
                 LOG.debug("no metrics sample of sandbox {}: {}", sandbox.id(), e.getMessage());
+            }
+        }
+        int sampled = samples.size();
+        try {
+            history.recordAll(samples);
+        } catch (RuntimeException e) {
+            // One bad row (a sandbox deleted meanwhile) must not cost the others their sample.
+            sampled = 0;
+            for (Map.Entry<String, MetricSample> sample : samples.entrySet()) {
+                try {
+                    history.record(sample.getKey(), sample.getValue());
+                    sampled++;
+                } catch (RuntimeException one) {
+                    LOG.debug("metrics sample of sandbox {} not stored: {}", sample.getKey(), one.getMessage());
+                }
             }
         }
         Instant now = clock.instant();
