@@ -165,7 +165,7 @@ public final class E2bSandboxes {
         Sandbox sandbox = sandboxes.get(teamId, id);
         Optional<Instant[]> span = metricsHistory.span(sandbox.id());
         if (span.isEmpty() && SandboxOperation.METRICS.allowedIn(sandbox.status())) {
-            metricsHistory.record(sandbox.id(), MetricSample.of(hostAgent.sampleMetrics(sandbox.id())));
+            metricsHistory.record(sandbox.id(), MetricSample.of(hostAgent.sampleMetrics(sandbox.id()), now()));
             span = metricsHistory.span(sandbox.id());
         }
         if (span.isEmpty()) {

@@ -16,9 +16,14 @@ record MetricSample(
         long diskUsed,
         long diskTotal) {
 
-    static MetricSample of(GetMetricsResponse sample) {
+    /**
+     * A sample taken {@code at} by the control plane's clock: the guest's own timestamp is not used, a guest is
+     * hostile and its clock may be anything (a far-future time would never leave the retention), as E2B stamps
+     * samples on the host.
+     */
+    static MetricSample of(GetMetricsResponse sample, Instant at) {
         return new MetricSample(
-                Instant.ofEpochMilli(sample.getTimestampUnixMs()),
+                at,
                 sample.getCpuCount(),
                 sample.getCpuUsedPct(),
                 sample.getMemUsedBytes(),

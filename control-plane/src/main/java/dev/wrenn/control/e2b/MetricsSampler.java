@@ -51,7 +51,7 @@ public final class MetricsSampler implements AutoCloseable {
         Map<String, MetricSample> samples = new LinkedHashMap<>();
         for (Sandbox sandbox : rows.listOnHost(SandboxService.DEFAULT_HOST, Set.of(SandboxStatus.RUNNING))) {
             try {
-                samples.put(sandbox.id(), MetricSample.of(hostAgent.sampleMetrics(sandbox.id())));
+                samples.put(sandbox.id(), MetricSample.of(hostAgent.sampleMetrics(sandbox.id()), clock.instant()));
             } catch (RuntimeException e) {
                 LOG.debug("no metrics sample of sandbox {}: {}", sandbox.id(), e.getMessage());
             }

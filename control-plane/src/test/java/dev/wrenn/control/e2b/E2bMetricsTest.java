@@ -117,6 +117,9 @@ class E2bMetricsTest {
             sampler.runOnce();
 
             assertThat(history.between(id, Instant.EPOCH, now.plusSeconds(60))).hasSize(2);
+            assertThat(history.between(id, now, now))
+                    .as("stamped by the control plane's clock, not the guest's")
+                    .hasSize(1);
         }
     }
 
