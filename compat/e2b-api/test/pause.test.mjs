@@ -26,3 +26,15 @@ test('metrics report the sandbox CPU and memory', async (t) => {
   assert.ok(metrics[0].cpuCount >= 1)
   assert.ok(metrics[0].memTotal > 0)
 })
+
+// Issue 17 item 3 is not implemented: a filesystem-only pause (E2B's keepMemory: false) is refused with a 400 that
+// says so, never silently turned into a pause that keeps memory (E2B's own rule for a disk-only resume it cannot do).
+test('pause({keepMemory: false}) and lifecycle keepMemory: false are refused, the sandbox left running', { timeout: 300_000 }, async (t) => {
+  const sbx = await sandbox(t)
+  await assert.rejects(sbx.pause({ keepMemory: false }), /memory: false.*not supported/)
+  assert.equal(await sbx.isRunning(), true)
+  await assert.rejects(
+    Sandbox.create('base', { lifecycle: { onTimeout: { action: 'pause', keepMemory: false } } }),
+    /autoPauseMemory: false.*not supported/,
+  )
+})

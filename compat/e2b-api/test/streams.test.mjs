@@ -32,3 +32,40 @@ test('a recursive watch through the proxy sees files created later, by their rel
     await handle.stop()
   }
 })
+
+// Issue 17 item 7: a long request whose timeoutMs passes ends as against E2B's envd: the command starts (run/start
+// returns its handle) and its output arrives, then iterating it (wait()) fails with the deadline's TimeoutError; a
+// watch starts, delivers events, then ends with the same error. The deadlines leave room for a slow TCG guest.
+test('a command past its timeoutMs: started, output delivered, then TimeoutError from wait()', { timeout: 300_000 }, async (t) => {
+  const sbx = await sandbox(t)
+  const lines = []
+  const handle = await sbx.commands.run('echo first; sleep 1; echo second; sleep 600', {
+    background: true,
+    timeoutMs: 20_000,
+    onStdout: (data) => lines.push(data),
+  })
+  assert.ok(handle.pid > 0)
+  await assert.rejects(handle.wait(), (e) => {
+    assert.equal(e.name, 'TimeoutError', `${e.name}: ${e.message}`)
+    assert.match(e.message, /deadline|timed out/)
+    return true
+  })
+  assert.equal(lines.join(''), 'first\nsecond\n')
+  assert.ok(
+    await eventually(async () => !(await sbx.commands.list()).some((p) => p.pid === handle.pid)),
+    'the command outlived its timeoutMs',
+  )
+})
+
+test('a watch past its timeoutMs: started, events delivered, then onExit with TimeoutError', { timeout: 300_000 }, async (t) => {
+  const sbx = await sandbox(t)
+  const events = []
+  let exit
+  const ended = new Promise((resolve) => { exit = resolve })
+  await sbx.files.watchDir('/tmp', (e) => events.push(e), { timeoutMs: 20_000, onExit: (err) => exit(err ?? null) })
+  await sbx.files.write('/tmp/seen-before-the-deadline.txt', 'x')
+  const err = await ended
+  assert.ok(events.some((e) => e.name === 'seen-before-the-deadline.txt'), JSON.stringify(events))
+  assert.ok(err, 'the watch ended without an error')
+  assert.equal(err.name, 'TimeoutError', `${err.name}: ${err.message}`)
+})

@@ -8,6 +8,12 @@ import java.util.Map;
  * the server turns it into the error body (unary) or the end-stream message (streams); the client throws it back.
  */
 public final class ConnectException extends RuntimeException {
+    /**
+     * A server's message when a call's deadline ({@code Connect-Timeout-Ms}) passes: envd's, which is Go's
+     * {@code context.DeadlineExceeded} text, so E2B's SDKs show the same {@code TimeoutError} text as against E2B.
+     */
+    public static final String DEADLINE_MESSAGE = "context deadline exceeded";
+
     private final Code code;
     private final Map<String, List<String>> metadata;
 

@@ -5,6 +5,8 @@ import dev.wrenn.control.db.Database;
 import dev.wrenn.control.db.SandboxRepository;
 import dev.wrenn.control.db.TemplateRepository;
 import dev.wrenn.control.e2b.E2bCompat;
+import dev.wrenn.control.e2b.MetricsHistory;
+import dev.wrenn.control.e2b.MetricsSampler;
 import dev.wrenn.control.e2b.SandboxProxy;
 import dev.wrenn.control.e2b.TimeoutScheduler;
 import dev.wrenn.control.enrollment.CurrentHostCertificates;
@@ -42,10 +44,11 @@ public final class ControlPlane implements AutoCloseable {
     private boolean closed;
 
     /** The E2B-compatible side's moving parts: the timeout scheduler and the sandbox traffic proxy. */
-    private record E2bRuntime(TimeoutScheduler timeouts, SandboxProxy proxy) {
+    private record E2bRuntime(TimeoutScheduler timeouts, MetricsSampler metrics, SandboxProxy proxy) {
         void close() {
             proxy.close();
             timeouts.close();
+            metrics.close();
         }
     }
 
@@ -109,11 +112,12 @@ public final class ControlPlane implements AutoCloseable {
                 hostAgent,
                 Clock.systemUTC());
         TimeoutScheduler timeouts = e2b.scheduler().start(TimeoutScheduler.INTERVAL);
+        MetricsSampler metrics = e2b.metricsSampler().start(MetricsHistory.INTERVAL);
         String domain =
                 System.getenv().getOrDefault(SANDBOX_DOMAIN_ENV, "localhost").strip();
         SandboxProxy proxy = SandboxProxy.start(config.listenHost(), config.proxyPort(), e2b, domain);
         LOG.info("E2B sandbox proxy listening on {}:{}", config.listenHost(), proxy.port());
-        return new E2bRuntime(timeouts, proxy);
+        return new E2bRuntime(timeouts, metrics, proxy);
     }
 
     /** The E2B sandbox traffic proxy's port (E2B_SANDBOX_URL points here). */

@@ -76,9 +76,7 @@ final class MethodCall {
 
     private DeadlineWatch watchDeadline(Duration timeout) {
         return DeadlineWatch.start(timeout, () -> {
-            responder.fail(new ConnectException(
-                    Code.DEADLINE_EXCEEDED,
-                    "deadline of " + timeout.toMillis() + " ms for " + context.procedure() + " exceeded"));
+            responder.fail(new ConnectException(Code.DEADLINE_EXCEEDED, ConnectException.DEADLINE_MESSAGE));
             context.cancel(Code.DEADLINE_EXCEEDED);
         });
     }

@@ -83,7 +83,7 @@ final class ServerCallContext implements CallContext {
     /** The error a cancelled call reports to code still waiting on it. */
     synchronized ConnectException cancellationError() {
         return cancelReason == Code.DEADLINE_EXCEEDED
-                ? new ConnectException(Code.DEADLINE_EXCEEDED, "deadline of " + procedure + " exceeded")
+                ? new ConnectException(Code.DEADLINE_EXCEEDED, ConnectException.DEADLINE_MESSAGE)
                 : new ConnectException(Code.CANCELED, procedure + " was cancelled: the client went away");
     }
 

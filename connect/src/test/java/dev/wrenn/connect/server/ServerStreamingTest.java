@@ -149,8 +149,7 @@ class ServerStreamingTest {
         assertThat(text(frames.getFirst().payload())).isEqualTo("{\"event\":{\"start\":{\"pid\":4242}}}");
         assertThat(frames.getLast().isEndStream()).isTrue();
         assertThat(text(frames.getLast().payload()))
-                .isEqualTo("{\"error\":{\"code\":\"deadline_exceeded\",\"message\":\"deadline of 200 ms for "
-                        + "process.Process/Start exceeded\"}}");
+                .isEqualTo("{\"error\":{\"code\":\"deadline_exceeded\",\"message\":\"context deadline exceeded\"}}");
         await().until(() -> process.cancelled.getCount() == 0);
     }
 

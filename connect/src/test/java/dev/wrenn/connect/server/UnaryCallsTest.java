@@ -274,8 +274,7 @@ class UnaryCallsTest {
 
         assertThat(response.statusCode()).isEqualTo(504);
         assertThat(text(response.body()))
-                .isEqualTo("{\"code\":\"deadline_exceeded\",\"message\":\"deadline of 200 ms for "
-                        + "filesystem.Filesystem/Stat exceeded\"}");
+                .isEqualTo("{\"code\":\"deadline_exceeded\",\"message\":\"context deadline exceeded\"}");
         await().until(() -> slowCallCancelled.getCount() == 0);
     }
 

@@ -18,6 +18,8 @@ public record E2bCompat(
         SandboxRepository rows,
         LifecycleRepository lifecycles,
         GuestTokens tokens,
+        MetricsHistory metricsHistory,
+        HostAgentClient hostAgent,
         Clock clock) {
 
     public static E2bCompat wire(Database database, SandboxService core, HostAgentClient hostAgent, Clock clock) {
@@ -35,13 +37,16 @@ public record E2bCompat(
         SandboxRepository rows = new SandboxRepository(database);
         LifecycleRepository lifecycles = new LifecycleRepository(database);
         GuestTokens tokens = new GuestTokens(hostAgent);
+        MetricsHistory metricsHistory = new MetricsHistory(database);
         return new E2bCompat(
-                new E2bSandboxes(core, rows, lifecycles, hostAgent, tokens, clock),
+                new E2bSandboxes(core, rows, lifecycles, hostAgent, tokens, metricsHistory, clock),
                 core,
                 snapshots,
                 rows,
                 lifecycles,
                 tokens,
+                metricsHistory,
+                hostAgent,
                 clock);
     }
 
@@ -51,5 +56,10 @@ public record E2bCompat(
 
     public TimeoutScheduler scheduler() {
         return new TimeoutScheduler(sandboxes, lifecycles, clock);
+    }
+
+    /** E2B's metrics history: a sample of every running sandbox each {@link MetricsHistory#INTERVAL}. */
+    public MetricsSampler metricsSampler() {
+        return new MetricsSampler(rows, hostAgent, metricsHistory, clock);
     }
 }

@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class E2bRoutes {
     static final String NEXT_TOKEN_HEADER = "x-next-token";
+    /** E2B's limit on {@code sandbox_ids} of {@code GET /sandboxes/metrics} (maxItems). */
+    static final int MAX_METRICS_IDS = 100;
+
     private static final Logger LOG = LoggerFactory.getLogger(E2bRoutes.class);
 
     private final E2bSandboxes sandboxes;
@@ -46,6 +49,8 @@ public final class E2bRoutes {
             routes.post(prefix + "/sandboxes/{id}/connect", handle(this::connect));
         }
         routes.get("/v2/sandboxes", handle(this::list));
+        // Before /sandboxes/{id}: Javalin takes the first route that matches, and "metrics" is no sandbox id.
+        routes.get("/sandboxes/metrics", handle(this::latestMetrics));
         routes.get("/sandboxes/{id}", handle(this::detail));
         routes.delete("/sandboxes/{id}", handle(this::kill));
         routes.post("/sandboxes/{id}/timeout", handle(this::setTimeout));
@@ -65,14 +70,51 @@ public final class E2bRoutes {
     }
 
     private void connect(Context ctx, Principal caller) {
-        Integer timeout = E2bJson.optionalInt(E2bJson.body(ctx), "timeout");
+        var body = E2bJson.body(ctx);
+        Integer timeout = E2bJson.optionalInt(body, "timeout");
+        boolean memory = !Boolean.FALSE.equals(E2bJson.optionalBoolean(body, "memory"));
         E2bSandboxes.Connected connected = sandboxes.connect(
-                caller.teamId(), ctx.pathParam("id"), timeout == null ? NewSandbox.DEFAULT_TIMEOUT_SEC : timeout);
+                caller.teamId(),
+                ctx.pathParam("id"),
+                timeout == null ? NewSandbox.DEFAULT_TIMEOUT_SEC : timeout,
+                memory);
         E2bJson.write(ctx, connected.resumed() ? 201 : 200, connected.sandbox());
     }
 
     private void metrics(Context ctx, Principal caller) {
-        E2bJson.write(ctx, 200, sandboxes.metrics(caller.teamId(), ctx.pathParam("id")));
+        E2bJson.write(
+                ctx,
+                200,
+                sandboxes.metrics(
+                        caller.teamId(), ctx.pathParam("id"), unixSeconds(ctx, "start"), unixSeconds(ctx, "end")));
+    }
+
+    /** E2B's {@code GET /sandboxes/metrics?sandbox_ids=a,b}: the newest sample of each, at most 100 ids. */
+    private void latestMetrics(Context ctx, Principal caller) {
+        String param = ctx.queryParam("sandbox_ids");
+        if (param == null || param.isBlank()) {
+            throw ApiException.invalid("query parameter 'sandbox_ids' (comma-separated sandbox ids) is required");
+        }
+        List<String> ids = java.util.Arrays.stream(param.split(","))
+                .map(String::strip)
+                .filter(id -> !id.isEmpty())
+                .distinct()
+                .toList();
+        if (ids.size() > MAX_METRICS_IDS) {
+            throw ApiException.invalid("at most " + MAX_METRICS_IDS + " sandbox_ids (got " + ids.size() + ")");
+        }
+        E2bJson.write(ctx, 200, java.util.Map.of("sandboxes", sandboxes.latestMetrics(caller.teamId(), ids)));
+    }
+
+    private static Long unixSeconds(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        if (!value.strip().matches("[0-9]{1,18}")) {
+            throw ApiException.invalid("query parameter '" + name + "' must be a Unix timestamp in seconds");
+        }
+        return Long.parseLong(value.strip());
     }
 
     private void detail(Context ctx, Principal caller) {
@@ -94,6 +136,10 @@ public final class E2bRoutes {
     }
 
     private void pause(Context ctx, Principal caller) {
+        if (Boolean.FALSE.equals(E2bJson.optionalBoolean(E2bJson.body(ctx), "memory"))) {
+            sandboxes.live(caller.teamId(), ctx.pathParam("id")); // an unknown sandbox is still a 404
+            throw FilesystemOnlyPause.unsupported("memory");
+        }
         sandboxes.pause(caller.teamId(), ctx.pathParam("id"));
         ctx.status(204);
     }

@@ -14,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The E2B face of Wrenn's sandboxes: the same rows and VMs as /v1, plus an absolute end time per sandbox (E2B's
@@ -26,6 +27,7 @@ public final class E2bSandboxes {
     private final LifecycleRepository lifecycles;
     private final HostAgentClient hostAgent;
     private final GuestTokens tokens;
+    private final MetricsHistory metricsHistory;
     private final Clock clock;
 
     public E2bSandboxes(
@@ -34,12 +36,14 @@ public final class E2bSandboxes {
             LifecycleRepository lifecycles,
             HostAgentClient hostAgent,
             GuestTokens tokens,
+            MetricsHistory metricsHistory,
             Clock clock) {
         this.sandboxes = sandboxes;
         this.rows = rows;
         this.lifecycles = lifecycles;
         this.hostAgent = hostAgent;
         this.tokens = tokens;
+        this.metricsHistory = metricsHistory;
         this.clock = clock;
     }
 
@@ -106,12 +110,16 @@ public final class E2bSandboxes {
 
     /**
      * Resumes a paused sandbox (then {@code resumed} is true) and moves its end to now + {@code timeoutSec} unless it
-     * was later already: connecting never shortens a sandbox's life.
+     * was later already: connecting never shortens a sandbox's life. {@code memory} false (E2B's disk-only resume)
+     * is refused for a paused sandbox: see {@link FilesystemOnlyPause}.
      */
-    Connected connect(String teamId, String id, int timeoutSec) {
+    Connected connect(String teamId, String id, int timeoutSec, boolean memory) {
         live(teamId, id);
         Sandbox sandbox = sandboxes.require(teamId, id, SandboxOperation.CONNECT);
         boolean resumed = sandbox.status() == SandboxStatus.PAUSED;
+        if (resumed && !memory) {
+            throw FilesystemOnlyPause.unsupported("memory"); // E2B: a no-op for a running sandbox, else a cold boot
+        }
         if (resumed) {
             sandbox = sandboxes.resume(teamId, id);
         }
@@ -149,25 +157,33 @@ public final class E2bSandboxes {
     }
 
     /**
-     * One metrics sample of a running sandbox in E2B's {@code SandboxMetric} shape (the guest agent's /metrics through
-     * the host agent); a paused sandbox has none, so the list is empty.
+     * The sandbox's metrics history within {@code [startSec, endSec]} (Unix seconds, each optional: the first or last
+     * sample), downsampled as E2B's API does ({@link MetricsRange}). A running sandbox without a sample yet (created
+     * within the sampler's interval) gets one taken now, so a first call right after create is not empty.
      */
-    public List<Map<String, Object>> metrics(String teamId, String id) {
+    public List<Map<String, Object>> metrics(String teamId, String id, Long startSec, Long endSec) {
         Sandbox sandbox = sandboxes.get(teamId, id);
-        if (!SandboxOperation.METRICS.allowedIn(sandbox.status())) {
+        Optional<Instant[]> span = metricsHistory.span(sandbox.id());
+        if (span.isEmpty() && SandboxOperation.METRICS.allowedIn(sandbox.status())) {
+            metricsHistory.record(sandbox.id(), MetricSample.of(hostAgent.sampleMetrics(sandbox.id()), now()));
+            span = metricsHistory.span(sandbox.id());
+        }
+        if (span.isEmpty()) {
+            MetricsRange.of(startSec, endSec, now(), now()); // a bad range is still a 400
             return List.of();
         }
-        var sample = hostAgent.getMetrics(sandbox.id());
-        Instant at = Instant.ofEpochMilli(sample.getTimestampUnixMs());
-        Map<String, Object> metric = new LinkedHashMap<>();
-        metric.put("timestamp", at.toString());
-        metric.put("timestampUnix", at.getEpochSecond());
-        metric.put("cpuCount", sample.getCpuCount());
-        metric.put("cpuUsedPct", sample.getCpuUsedPct());
-        metric.put("memUsed", sample.getMemUsedBytes());
-        metric.put("memTotal", sample.getMemTotalBytes());
-        metric.put("diskUsed", sample.getDiskUsedBytes());
-        metric.put("diskTotal", sample.getDiskTotalBytes());
-        return List.of(metric);
+        MetricsRange range = MetricsRange.of(startSec, endSec, span.get()[0], span.get()[1]);
+        return range.downsample(metricsHistory.between(sandbox.id(), range.start(), range.end())).stream()
+                .map(MetricSample::json)
+                .toList();
+    }
+
+    /** The newest sample of each of the team's sandboxes among {@code ids} that has one, by id. */
+    public Map<String, Map<String, Object>> latestMetrics(String teamId, List<String> ids) {
+        List<String> own =
+                ids.stream().filter(id -> rows.find(teamId, id).isPresent()).toList();
+        Map<String, Map<String, Object>> latest = new LinkedHashMap<>();
+        metricsHistory.latest(own).forEach((id, sample) -> latest.put(id, sample.json()));
+        return latest;
     }
 }

@@ -18,6 +18,10 @@ record NewSandbox(
         String template = E2bJson.optionalString(body, "templateID");
         Integer timeout = E2bJson.optionalInt(body, "timeout");
         Boolean autoPause = E2bJson.optionalBoolean(body, "autoPause");
+        // E2B: only relevant when autoPause is true; then false asks for a filesystem-only pause at the timeout.
+        if (Boolean.TRUE.equals(autoPause) && Boolean.FALSE.equals(E2bJson.optionalBoolean(body, "autoPauseMemory"))) {
+            throw FilesystemOnlyPause.unsupported("autoPauseMemory");
+        }
         return new NewSandbox(
                 template == null ? SandboxSpec.DEFAULT_TEMPLATE : template,
                 checkedTimeout(timeout == null ? DEFAULT_TIMEOUT_SEC : timeout),

@@ -280,6 +280,17 @@ public final class GrpcHostAgentClient implements HostAgentClient {
     }
 
     @Override
+    public GetMetricsResponse sampleMetrics(String sandboxId) {
+        return unary(
+                "GetMetrics",
+                sandbox(sandboxId),
+                s -> s.getMetrics(GetMetricsRequest.newBuilder()
+                        .setSandboxId(sandboxId)
+                        .setPassive(true)
+                        .build()));
+    }
+
+    @Override
     public Stream<PtyStartResponse> ptyStart(PtyStartRequest request) {
         return ServerStream.of("PtyStart", sandbox(request.getSandboxId()), stub.ptyStart(request));
     }

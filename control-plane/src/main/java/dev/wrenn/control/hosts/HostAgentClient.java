@@ -87,6 +87,11 @@ public interface HostAgentClient extends AutoCloseable {
     /** One sample of the sandbox's CPU and memory use. */
     GetMetricsResponse getMetrics(String sandboxId);
 
+    /** As {@link #getMetrics(String)}, for the periodic sampler: the read does not count as the sandbox's activity. */
+    default GetMetricsResponse sampleMetrics(String sandboxId) {
+        return getMetrics(sandboxId);
+    }
+
     /** A command on a new terminal: started, output and exit events. Closing the stream kills the command. */
     Stream<PtyStartResponse> ptyStart(PtyStartRequest request);
 

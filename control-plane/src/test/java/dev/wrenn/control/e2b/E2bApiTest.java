@@ -274,6 +274,40 @@ class E2bApiTest {
         return E2bCompat.wire(database, core, f.agent, Clock.systemUTC()).scheduler();
     }
 
+    @OnBothDatabases
+    void aFilesystemOnlyPauseIsRefusedWithA400NeverSilentlyKeptInMemory(Database database) {
+        try (SandboxFixture f = SandboxFixture.start(database)) {
+            String id = create(f, "{}");
+
+            Reply pause = f.server.post("/sandboxes/" + id + "/pause", "{\"memory\":false}", f.adaByKey());
+            assertThat(pause.status()).as(pause.body()).isEqualTo(400);
+            assertThat(pause.json().get("message").asText()).contains("memory: false", "not supported");
+            assertThat(f.get(id).get("status").asText()).as("still running").isEqualTo("running");
+            assertThat(f.server
+                            .post("/sandboxes/nope/pause", "{\"memory\":false}", f.adaByKey())
+                            .status())
+                    .isEqualTo(404);
+
+            assertThat(f.server
+                            .post("/sandboxes/" + id + "/pause", "{\"memory\":true}", f.adaByKey())
+                            .status())
+                    .isEqualTo(204);
+            Reply coldConnect =
+                    f.server.post("/sandboxes/" + id + "/connect", "{\"timeout\":60,\"memory\":false}", f.adaByKey());
+            assertThat(coldConnect.status()).as(coldConnect.body()).isEqualTo(400);
+            assertThat(f.get(id).get("status").asText()).as("still paused").isEqualTo("paused");
+
+            Reply create =
+                    f.server.post("/v2/sandboxes", "{\"autoPause\":true,\"autoPauseMemory\":false}", f.adaByKey());
+            assertThat(create.status()).as(create.body()).isEqualTo(400);
+            assertThat(create.json().get("message").asText()).contains("autoPauseMemory");
+            assertThat(f.server
+                            .post("/v2/sandboxes", "{\"autoPause\":true,\"autoPauseMemory\":true}", f.adaByKey())
+                            .status())
+                    .isEqualTo(201);
+        }
+    }
+
     private static String create(SandboxFixture f, String body) {
         Reply reply = f.server.post("/v2/sandboxes", body, f.adaByKey());
         assertThat(reply.status()).as(reply.body()).isEqualTo(201);

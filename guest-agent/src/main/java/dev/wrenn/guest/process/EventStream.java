@@ -110,9 +110,7 @@ final class EventStream<O> {
     private void failIfPastDeadline() {
         if (context.deadline().filter(d -> !Instant.now().isBefore(d)).isPresent()) {
             onDeadline.run();
-            throw new ConnectException(
-                    Code.DEADLINE_EXCEEDED,
-                    "the call's deadline (Connect-Timeout-Ms) passed while streaming process " + process.pid());
+            throw new ConnectException(Code.DEADLINE_EXCEEDED, ConnectException.DEADLINE_MESSAGE);
         }
     }
 

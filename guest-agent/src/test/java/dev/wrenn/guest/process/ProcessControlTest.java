@@ -240,6 +240,22 @@ class ProcessControlTest {
     }
 
     @Test
+    void aPassedDeadlineEndsTheStreamAfterTheStartAndTheOutputWithEnvdsErrorAndNoEndEvent() {
+        // envd: start event, the output as it comes, then (ctx.Done) the stream's error, Go's "context deadline
+        // exceeded"; E2B's SDK raises it while iterating the output, after commands.run/start returned the handle.
+        FakeCallContext context = new FakeCallContext().deadline(Instant.now().plusMillis(2500));
+        StreamCall<StartResponse> call =
+                client.start(command("sh", "-c", "echo first; sleep 0.2; echo second; sleep 60"), context);
+        call.pid();
+
+        assertCode(call::awaitEnd, Code.DEADLINE_EXCEEDED, ConnectException.DEADLINE_MESSAGE);
+
+        assertThat(call.stdout()).isEqualTo("first\nsecond\n");
+        assertThat(call.events().getFirst().hasStart()).isTrue();
+        assertThat(call.events()).noneMatch(ProcessEvent::hasEnd);
+    }
+
+    @Test
     void aClientDisconnectDoesNotKillTheProcess() {
         StreamCall<StartResponse> call = client.start(command("cat"));
         int pid = call.pid();

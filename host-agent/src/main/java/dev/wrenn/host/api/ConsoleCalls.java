@@ -40,14 +40,16 @@ final class ConsoleCalls {
 
     GetMetricsResponse metrics(GetMetricsRequest request) {
         Requests.requireSandboxId(request.getSandboxId(), "read metrics of sandbox " + request.getSandboxId());
-        GuestMetrics sample =
-                clients.forGuest(manager.guest(request.getSandboxId())).metrics();
+        String id = request.getSandboxId();
+        GuestMetrics sample = clients.forGuest(request.getPassive() ? manager.guestQuietly(id) : manager.guest(id))
+                .metrics();
         return GetMetricsResponse.newBuilder()
                 .setTimestampUnixMs(sample.at().toEpochMilli())
                 .setCpuCount(sample.cpuCount())
                 .setCpuUsedPct(sample.cpuUsedPct())
                 .setMemUsedBytes(sample.memUsed())
                 .setMemTotalBytes(sample.memTotal())
+                .setMemCacheBytes(sample.memCache())
                 .setDiskUsedBytes(sample.diskUsed())
                 .setDiskTotalBytes(sample.diskTotal())
                 .build();

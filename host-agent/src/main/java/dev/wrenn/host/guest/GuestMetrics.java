@@ -9,7 +9,14 @@ import java.time.Instant;
  * @param at when the guest took it (the guest reports whole seconds)
  */
 public record GuestMetrics(
-        Instant at, int cpuCount, double cpuUsedPct, long memUsed, long memTotal, long diskUsed, long diskTotal) {
+        Instant at,
+        int cpuCount,
+        double cpuUsedPct,
+        long memUsed,
+        long memTotal,
+        long memCache,
+        long diskUsed,
+        long diskTotal) {
 
     static GuestMetrics fromJson(JsonNode body) {
         return new GuestMetrics(
@@ -18,6 +25,7 @@ public record GuestMetrics(
                 required(body, "cpu_used_pct").asDouble(),
                 required(body, "mem_used").asLong(),
                 required(body, "mem_total").asLong(),
+                body.path("mem_cache").asLong(0),
                 body.path("disk_used").asLong(0),
                 body.path("disk_total").asLong(0));
     }

@@ -275,6 +275,11 @@ public final class SandboxManager implements AutoCloseable {
         return endpoint(sandbox);
     }
 
+    /** As {@link #guest(String)} without counting as activity: a periodic metrics sample is nobody using it. */
+    public GuestEndpoint guestQuietly(String sandboxId) {
+        return endpoint(running(sandboxId));
+    }
+
     /** Records activity (a long exec stream ending, say); an unknown sandbox is ignored, it may be gone already. */
     public void markActive(String sandboxId) {
         Sandbox sandbox = boxes.get(sandboxId);

@@ -18,6 +18,8 @@ import dev.wrenn.protocol.hostagent.v1.ExecRequest;
 import dev.wrenn.protocol.hostagent.v1.ExecResponse;
 import dev.wrenn.protocol.hostagent.v1.ExecStreamRequest;
 import dev.wrenn.protocol.hostagent.v1.ExecStreamResponse;
+import dev.wrenn.protocol.hostagent.v1.GetMetricsRequest;
+import dev.wrenn.protocol.hostagent.v1.GetMetricsResponse;
 import dev.wrenn.protocol.hostagent.v1.GetSandboxRequest;
 import dev.wrenn.protocol.hostagent.v1.HostAgentServiceGrpc;
 import dev.wrenn.protocol.hostagent.v1.PingSandboxRequest;
@@ -342,6 +344,26 @@ class GuestExecAndFilesTest {
 
         assertThat(afterPing).isGreaterThan(before);
         assertThat(lastActive()).isGreaterThan(afterPing);
+    }
+
+    @Test
+    void aPassiveMetricsReadIsNoActivityButAPlainOneIs() throws Exception {
+        exec("true");
+        long before = lastActive();
+        Thread.sleep(1_100); // last_active_at_unix has a resolution of one second
+
+        GetMetricsResponse sample = agent.getMetrics(GetMetricsRequest.newBuilder()
+                .setSandboxId(SANDBOX)
+                .setPassive(true)
+                .build());
+        assertThat(sample.getMemTotalBytes()).isPositive();
+        assertThat(sample.getMemCacheBytes()).isPositive();
+        assertThat(lastActive())
+                .as("the control plane's sampler keeps no sandbox awake")
+                .isEqualTo(before);
+
+        agent.getMetrics(GetMetricsRequest.newBuilder().setSandboxId(SANDBOX).build());
+        assertThat(lastActive()).isGreaterThan(before);
     }
 
     /** The kill is sent as the call ends; the guest reaps the process a moment later. */
