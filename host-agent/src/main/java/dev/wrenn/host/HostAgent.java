@@ -152,7 +152,7 @@ public final class HostAgent {
             Accel accel,
             EnvdClients guests) {
         long tscKhz = HostCpu.tscKhz();
-        return new SandboxManager(
+        SandboxManager manager = new SandboxManager(
                 dataDir,
                 slots,
                 new SandboxNetwork(ip, nft, new NetworkConfig(config.egress())),
@@ -163,6 +163,8 @@ public final class HostAgent {
                 config.bootTimeout(),
                 images,
                 new SandboxLimits(config.maxVcpus(), config.maxMemoryMib()));
+        manager.useRegistryMirrors(config.registryMirrors());
+        return manager;
     }
 
     private static Server serve(
