@@ -38,7 +38,11 @@ final class AgentTree {
             "libpthread.so.0",
             "librt.so.1",
             "libz.so.1",
-            "libgcc_s.so.1");
+            "libgcc_s.so.1",
+            "libcap-ng.so.0"); // setpriv's, for images without one
+
+    /** Bump when what the tree holds changes: trees of older revisions are made again. */
+    static final int REVISION = 2;
 
     private static final String MULTIARCH = "/usr/lib/x86_64-linux-gnu/";
     private static final Pattern FAST_LINK = Pattern.compile("Fast link dest: \"([^\"]+)\"");
@@ -79,6 +83,9 @@ final class AgentTree {
             }
             Path bin = Files.createDirectories(wrenn.resolve("bin"));
             dumpFollowing(base.rootfs(), "/usr/bin/tini-static", bin.resolve("tini"));
+            Path libexec = Files.createDirectories(wrenn.resolve("libexec"));
+            dumpFollowing(base.rootfs(), "/usr/bin/setpriv", libexec.resolve("setpriv"));
+            resource("setpriv", bin.resolve("setpriv"), "rwxr-xr-x");
             extractBusybox(base.initramfs(), bin.resolve("busybox"));
             resource("wrenn-supervise", wrenn.resolve("wrenn-supervise"), "rw-r--r--");
             resource("wrenn-init", tmp.resolve("wrenn-init"), "rwxr-xr-x");
@@ -106,7 +113,7 @@ final class AgentTree {
     private static String key(GuestImage base) {
         try {
             long stamp = Files.getLastModifiedTime(base.rootfs()).toMillis() ^ Files.size(base.rootfs());
-            return base.dir().getFileName() + "-" + Long.toHexString(stamp);
+            return base.dir().getFileName() + "-" + Long.toHexString(stamp) + "-r" + REVISION;
         } catch (IOException e) {
             throw new HostAgentException(
                     ErrorCode.FAILED_PRECONDITION, "the base image's disk %s: %s".formatted(base.rootfs(), e), e);

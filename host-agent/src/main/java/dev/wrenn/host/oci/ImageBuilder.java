@@ -145,6 +145,14 @@ public final class ImageBuilder {
         LayerApplier.deleteTree(init);
         Files.copy(agent.resolve("wrenn-init"), init);
         Files.setAttribute(init, "unix:mode", 0755);
+        // The guest agent switches users with util-linux setpriv, looked for in these places; Alpine has none.
+        boolean hasSetpriv = false;
+        for (String dir : List.of("usr/bin", "bin", "usr/sbin", "sbin")) {
+            hasSetpriv |= Files.exists(paths.directory(dir).resolve("setpriv"), LinkOption.NOFOLLOW_LINKS);
+        }
+        if (!hasSetpriv) {
+            Files.createSymbolicLink(paths.directory("usr/bin").resolve("setpriv"), Path.of("/opt/wrenn/bin/setpriv"));
+        }
         for (String dir : List.of("dev", "proc", "sys", "tmp", "run", "root", "var/log/wrenn")) {
             paths.directory(dir);
         }

@@ -114,7 +114,7 @@ final class ImageTemplates {
             }
             cancellation.check();
             buildLog.info("booting the template VM (%d vCPU, %d MiB)".formatted(vcpus, memoryMb));
-            snapshot(id, prepared.image(), vcpus, memoryMb, cancellation);
+            snapshot(id, prepared.image(), vcpus, memoryMb, buildLog, cancellation);
             published = true;
             if (cancellation.isCancelled()) {
                 deleteQuietly(id);
@@ -135,7 +135,8 @@ final class ImageTemplates {
         }
     }
 
-    private void snapshot(String id, GuestImage image, int vcpus, int memoryMb, Cancellation cancellation) {
+    private void snapshot(
+            String id, GuestImage image, int vcpus, int memoryMb, BuildLog buildLog, Cancellation cancellation) {
         String vm = VM_PREFIX + id;
         VmRun run = launcher.coldBoot(vm, image, vcpus, memoryMb);
         try {
@@ -143,7 +144,12 @@ final class ImageTemplates {
             String token = Sandbox.newToken();
             GuestEndpoint guest = new GuestEndpoint(vm, run.slot().hostIp(), token);
             initializer.initialize(guest, Map.of(), readyTimeout);
-            initializer.warmUp(guest, readyTimeout);
+            try {
+                initializer.warmUp(guest, readyTimeout);
+            } catch (RuntimeException e) {
+                // Only a speed-up for clones; it runs /bin/true and /bin/rm, which a minimal image may not have.
+                buildLog.warn("warming up the guest agent failed (clones start slower): " + e.getMessage());
+            }
             cancellation.check();
             pauser.pause(vm, run.vmm(), run.spec(), Map.of(Sandbox.ATTR_TOKEN, token));
             maker.promote(vm, id);

@@ -98,6 +98,7 @@ public final class TestImages {
                 String name = root.relativize(path).toString();
                 Map<String, Object> attrs = Files.readAttributes(path, "unix:uid,gid,mode", LinkOption.NOFOLLOW_LINKS);
                 TarArchiveEntry entry;
+                boolean regular = false;
                 if (Files.isSymbolicLink(path)) {
                     entry = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
                     entry.setLinkName(Files.readSymbolicLink(path).toString());
@@ -106,6 +107,7 @@ public final class TestImages {
                 } else if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
                     entry = new TarArchiveEntry(name);
                     entry.setSize(Files.size(path));
+                    regular = true;
                 } else {
                     continue;
                 }
@@ -113,7 +115,7 @@ public final class TestImages {
                 entry.setGroupId((Integer) attrs.get("gid"));
                 entry.setMode((Integer) attrs.get("mode") & 07777);
                 tar.putArchiveEntry(entry);
-                if (entry.isFile()) {
+                if (regular) {
                     Files.copy(path, tar);
                 }
                 tar.closeArchiveEntry();
