@@ -63,6 +63,7 @@ class RealImageTemplateTest {
 
     @BeforeAll
     static void setUp() throws Exception {
+        Command.of("rm", "-rf", ROOT.resolve("images").toString()).run(); // linked again below, to the current image
         dataDir = RealImage.dataDirUnder(ROOT);
         new Sweeper(dataDir, new Ip(), new Nft(), SLOTS).sweep();
         Accel accel = RealSandboxes.accel(RealImage.dataDir());
