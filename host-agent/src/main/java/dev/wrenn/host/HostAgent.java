@@ -174,7 +174,7 @@ public final class HostAgent {
             Accel accel,
             EnvdClients guests) {
         long tscKhz = HostCpu.tscKhz();
-        return new SandboxManager(
+        SandboxManager manager = new SandboxManager(
                 dataDir,
                 slots,
                 new SandboxNetwork(ip, nft, new NetworkConfig(config.egress())),
@@ -185,6 +185,8 @@ public final class HostAgent {
                 config.bootTimeout(),
                 images,
                 new SandboxLimits(config.maxVcpus(), config.maxMemoryMib()));
+        manager.useRegistryMirrors(config.registryMirrors());
+        return manager;
     }
 
     private static Server serve(

@@ -1,6 +1,7 @@
 package dev.wrenn.host;
 
 import dev.wrenn.host.net.Slot;
+import dev.wrenn.host.oci.RegistryMirrors;
 import dev.wrenn.host.vmm.AccelMode;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -26,7 +27,32 @@ public record HostAgentConfig(
         int maxMemoryMib,
         int maxSandboxes,
         int firstSlot,
-        Duration bootTimeout) {
+        Duration bootTimeout,
+        RegistryMirrors registryMirrors) {
+
+    /** The settings before registry mirrors existed: none. */
+    public HostAgentConfig(
+            Path dataDir,
+            InetSocketAddress listen,
+            AccelMode accel,
+            boolean egress,
+            int maxVcpus,
+            int maxMemoryMib,
+            int maxSandboxes,
+            int firstSlot,
+            Duration bootTimeout) {
+        this(
+                dataDir,
+                listen,
+                accel,
+                egress,
+                maxVcpus,
+                maxMemoryMib,
+                maxSandboxes,
+                firstSlot,
+                bootTimeout,
+                RegistryMirrors.none());
+    }
 
     public static final String USAGE = """
             Usage: wrenn host-agent [options]   (runs as root; each option also reads the environment variable shown)
@@ -39,6 +65,8 @@ public record HostAgentConfig(
               --max-sandboxes N      at once (network slots)               WRENN_MAX_SANDBOXES  64
               --first-slot N         network slots N..N+max-sandboxes-1    WRENN_FIRST_SLOT     1
               --boot-timeout SEC     create gives up after                 WRENN_BOOT_TIMEOUT   60
+              --registry-mirror R=URL[,R=URL]  image pulls from registry R go to URL (e.g.
+                                     docker.io=http://127.0.0.1:5000)      WRENN_REGISTRY_MIRROR none
             A sandbox gets 1 vCPU and 512 MiB unless it asks for more.""";
 
     private static final List<Option> OPTIONS = List.of(
@@ -50,7 +78,8 @@ public record HostAgentConfig(
             new Option("--max-memory-mib", "WRENN_MAX_MEMORY_MIB"),
             new Option("--max-sandboxes", "WRENN_MAX_SANDBOXES"),
             new Option("--first-slot", "WRENN_FIRST_SLOT"),
-            new Option("--boot-timeout", "WRENN_BOOT_TIMEOUT"));
+            new Option("--boot-timeout", "WRENN_BOOT_TIMEOUT"),
+            new Option("--registry-mirror", "WRENN_REGISTRY_MIRROR"));
 
     private record Option(String flag, String env) {}
 
@@ -82,7 +111,8 @@ public record HostAgentConfig(
                 number("--max-memory-mib", values, 8192, 64, 1 << 20),
                 maxSandboxes,
                 firstSlot,
-                Duration.ofSeconds(number("--boot-timeout", values, 60, 1, 3600)));
+                Duration.ofSeconds(number("--boot-timeout", values, 60, 1, 3600)),
+                mirrors(values.get("--registry-mirror")));
     }
 
     private static Map<String, String> flags(List<String> args) {
@@ -118,6 +148,14 @@ public record HostAgentConfig(
             throw new InvalidConfig("--listen port must be in 1..65535, got " + port);
         }
         return new InetSocketAddress(host, port);
+    }
+
+    private static RegistryMirrors mirrors(String text) {
+        try {
+            return RegistryMirrors.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfig("--registry-mirror: " + e.getMessage());
+        }
     }
 
     private static AccelMode accel(String text) {

@@ -44,6 +44,17 @@ class HostAgentConfigTest {
     }
 
     @Test
+    void registryMirrorsComeFromTheFlagOrTheEnvironment() {
+        HostAgentConfig config =
+                HostAgentConfig.parse(List.of(), Map.of("WRENN_REGISTRY_MIRROR", "docker.io=http://127.0.0.1:5000"));
+        assertThat(config.registryMirrors().endpoint("docker.io")).hasToString("http://127.0.0.1:5000");
+        assertThat(HostAgentConfig.parse(List.of("--registry-mirror", "registry.test=https://mirror.test"), Map.of())
+                        .registryMirrors()
+                        .endpoint("registry.test"))
+                .hasToString("https://mirror.test");
+    }
+
+    @Test
     void badValuesAreRejectedNamingTheFlagAndWhatItAccepts() {
         assertInvalid(List.of("--max-vcpus", "0"), "--max-vcpus must be in 1..64, got 0");
         assertInvalid(List.of("--max-memory-mib", "lots"), "--max-memory-mib must be a whole number, not `lots`");
@@ -51,6 +62,8 @@ class HostAgentConfigTest {
         assertInvalid(List.of("--listen", "localhost:70000"), "--listen port must be in 1..65535, got 70000");
         assertInvalid(List.of("--accel", "xen"), "--accel must be auto, kvm or tcg, not `xen`");
         assertInvalid(List.of("--egress", "maybe"), "--egress must be true or false, not `maybe`");
+        assertInvalid(
+                List.of("--registry-mirror", "docker.io"), "--registry-mirror: registry mirror `docker.io` must be");
         assertInvalid(List.of("--max-sandboxes", "10", "--first-slot", "32760"), "--first-slot must be in 1..32758");
         assertInvalid(List.of("--port", "1"), "unknown option `--port`");
         assertInvalid(List.of("--data-dir"), "--data-dir needs a value");

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The host agent's layers as docs/ARCHITECTURE.md draws them, each using only those below: api → sandbox → the VM's
- * parts (vmm, net, storage, image, guest, snapshot) → sys, with error (the one exception family) under all of them
+ * parts (vmm, net, storage, image, guest, snapshot, oci) → sys, with error (the one exception family) under all of them
  * and the root package (HostAgent, its config and main) wiring everything and used by none. Main code only.
  */
 class PackageDependencyTest {
@@ -35,7 +35,8 @@ class PackageDependencyTest {
                         "dev.wrenn.host.storage..",
                         "dev.wrenn.host.image..",
                         "dev.wrenn.host.guest..",
-                        "dev.wrenn.host.snapshot..")
+                        "dev.wrenn.host.snapshot..",
+                        "dev.wrenn.host.oci..")
                 .layer("sys")
                 .definedBy("dev.wrenn.host.sys..")
                 .layer("error")

@@ -15,7 +15,14 @@ import java.util.Map;
  * @param signup who may sign up besides the administrator the first start creates
  * @param resetPassword give that administrator a new generated password, printed once
  */
-public record UpOptions(Path dataDir, String host, int port, int proxyPort, SignupMode signup, boolean resetPassword) {
+public record UpOptions(
+        Path dataDir,
+        String host,
+        int port,
+        int proxyPort,
+        SignupMode signup,
+        boolean resetPassword,
+        String registryMirror) {
     public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/wrenn");
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -26,6 +33,11 @@ public record UpOptions(Path dataDir, String host, int port, int proxyPort, Sign
         this(dataDir, host, port, proxyPort, SignupMode.DEFAULT, false);
     }
 
+    /** No registry mirror (the host agent's WRENN_REGISTRY_MIRROR still applies). */
+    public UpOptions(Path dataDir, String host, int port, int proxyPort, SignupMode signup, boolean resetPassword) {
+        this(dataDir, host, port, proxyPort, signup, resetPassword, "");
+    }
+
     public static final String USAGE = """
             Usage: wrenn up [--data-dir DIR] [--port N] [--host ADDR] [--proxy-port M]   (as root)
               --data-dir DIR    images, sandboxes, wrenn.db, jwt-secret   WRENN_DATA_DIR   /var/lib/wrenn
@@ -34,13 +46,14 @@ public record UpOptions(Path dataDir, String host, int port, int proxyPort, Sign
               --proxy-port M    the E2B-compatible sandbox traffic proxy    port + 1
               --signup MODE     first-user | open | closed                 WRENN_SIGNUP     first-user
               --reset-password  print a new password for the administrator account
+              --registry-mirror R=URL[,R=URL]  image pulls from registry R go to URL    WRENN_REGISTRY_MIRROR
             The first start creates the administrator account with a generated password and prints it once. With
             first-user or closed, others join by invitation (POST /v1/teams/{team_id}/invites; closed: not at all).
             Runs the host agent and the control plane in one process with SQLite. The host agent's other settings
             (WRENN_ACCEL, WRENN_EGRESS, WRENN_MAX_*) and the control plane's (WRENN_MAX_UPLOAD_BYTES, ...) apply.""";
 
     private static final List<String> OPTIONS =
-            List.of("--data-dir", "--port", "--host", "--proxy-port", "--signup", RESET_PASSWORD);
+            List.of("--data-dir", "--port", "--host", "--proxy-port", "--signup", RESET_PASSWORD, "--registry-mirror");
 
     /** A setting that cannot be used; the message names the option. */
     public static final class Invalid extends RuntimeException {
@@ -65,7 +78,8 @@ public record UpOptions(Path dataDir, String host, int port, int proxyPort, Sign
                 port,
                 proxyPort != 0 ? proxyPort : port == 0 ? 0 : port + 1,
                 signup(pick(values.get("--signup"), env.get("WRENN_SIGNUP"), SignupMode.DEFAULT.flagValue())),
-                values.containsKey(RESET_PASSWORD));
+                values.containsKey(RESET_PASSWORD),
+                values.getOrDefault("--registry-mirror", ""));
     }
 
     private static SignupMode signup(String text) {

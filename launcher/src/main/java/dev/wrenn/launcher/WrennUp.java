@@ -164,8 +164,12 @@ public final class WrennUp implements AutoCloseable {
     private static HostAgentConfig hostAgentConfig(UpOptions options, Map<String, String> env) {
         Map<String, String> hostEnv = new HashMap<>(env);
         hostEnv.remove("WRENN_LISTEN"); // the agent is reachable only from this process's control plane
-        HostAgentConfig parsed =
-                HostAgentConfig.parse(List.of("--data-dir", options.dataDir().toString()), hostEnv);
+        List<String> args = new java.util.ArrayList<>(
+                List.of("--data-dir", options.dataDir().toString()));
+        if (!options.registryMirror().isEmpty()) {
+            args.addAll(List.of("--registry-mirror", options.registryMirror()));
+        }
+        HostAgentConfig parsed = HostAgentConfig.parse(args, hostEnv);
         return new HostAgentConfig(
                 parsed.dataDir(),
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
@@ -175,7 +179,8 @@ public final class WrennUp implements AutoCloseable {
                 parsed.maxMemoryMib(),
                 parsed.maxSandboxes(),
                 parsed.firstSlot(),
-                parsed.bootTimeout());
+                parsed.bootTimeout(),
+                parsed.registryMirrors());
     }
 
     private static Config pointedAt(Config config, int hostAgentPort, int proxyPort) {

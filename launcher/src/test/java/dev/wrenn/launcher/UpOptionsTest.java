@@ -28,6 +28,14 @@ class UpOptionsTest {
     }
 
     @Test
+    void aRegistryMirrorIsPassedOnToTheHostAgent() {
+        assertThat(UpOptions.parse(List.of("--registry-mirror", "docker.io=http://127.0.0.1:5000"), Map.of())
+                        .registryMirror())
+                .isEqualTo("docker.io=http://127.0.0.1:5000");
+        assertThat(UpOptions.parse(List.of(), Map.of()).registryMirror()).isEmpty();
+    }
+
+    @Test
     void theProxyPortCanBeSetButNotToTheApiPort() {
         assertThat(UpOptions.parse(List.of("--proxy-port", "9999"), Map.of()).proxyPort())
                 .isEqualTo(9999);

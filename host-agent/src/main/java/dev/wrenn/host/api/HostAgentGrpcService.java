@@ -5,6 +5,8 @@ import dev.wrenn.host.guest.GuestFaults;
 import dev.wrenn.host.sandbox.SandboxManager;
 import dev.wrenn.host.sandbox.SandboxSummary;
 import dev.wrenn.host.sandbox.TemplateSummary;
+import dev.wrenn.protocol.hostagent.v1.BuildImageTemplateProgress;
+import dev.wrenn.protocol.hostagent.v1.BuildImageTemplateRequest;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxResponse;
 import dev.wrenn.protocol.hostagent.v1.CreateSnapshotRequest;
@@ -69,6 +71,7 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
     private final FileCalls files;
     private final ConsoleCalls console;
     private final PtyCalls pty;
+    private final ImageBuildCalls imageBuilds;
 
     /** With its own guest-agent clients, which live as long as the process. */
     public HostAgentGrpcService(SandboxManager manager) {
@@ -83,6 +86,7 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
         this.files = new FileCalls(manager, guests);
         this.console = new ConsoleCalls(manager, guests);
         this.pty = new PtyCalls(manager, guests);
+        this.imageBuilds = new ImageBuildCalls(manager);
     }
 
     @Override
@@ -260,6 +264,12 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
             pty.kill(request);
             return PtyKillResponse.getDefaultInstance();
         });
+    }
+
+    @Override
+    public void buildImageTemplate(
+            BuildImageTemplateRequest request, StreamObserver<BuildImageTemplateProgress> response) {
+        imageBuilds.build(request, (ServerCallStreamObserver<BuildImageTemplateProgress>) response);
     }
 
     private static <T> void answer(StreamObserver<T> response, Supplier<T> call) {

@@ -30,4 +30,14 @@ public record SandboxLimits(int maxVcpus, int maxMemoryMib) {
                             .formatted(request.sandboxId(), request.memoryMb(), maxMemoryMib));
         }
     }
+
+    /** The same for a template build's VM. */
+    void checkBuild(String templateId, int vcpus, int memoryMb) {
+        if (vcpus < 1 || vcpus > maxVcpus || memoryMb < 128 || memoryMb > maxMemoryMib) {
+            throw new HostAgentException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "building template %s: %d vCPUs and %d MiB asked, this host allows 1..%d vCPUs and 128..%d MiB"
+                            .formatted(templateId, vcpus, memoryMb, maxVcpus, maxMemoryMib));
+        }
+    }
 }

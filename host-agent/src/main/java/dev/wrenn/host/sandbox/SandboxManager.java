@@ -9,6 +9,11 @@ import dev.wrenn.host.guest.GuestReadiness;
 import dev.wrenn.host.image.ImageStore;
 import dev.wrenn.host.net.SandboxNetwork;
 import dev.wrenn.host.net.SlotAllocator;
+import dev.wrenn.host.oci.BuildLog;
+import dev.wrenn.host.oci.Cancellation;
+import dev.wrenn.host.oci.ImageBuilder;
+import dev.wrenn.host.oci.PreparedImage;
+import dev.wrenn.host.oci.RegistryMirrors;
 import dev.wrenn.host.snapshot.Cloner;
 import dev.wrenn.host.snapshot.Pauser;
 import dev.wrenn.host.snapshot.Resumer;
@@ -61,6 +66,8 @@ public final class SandboxManager implements AutoCloseable {
     private final SnapshotOperations snapshots;
     private final Map<String, Sandbox> boxes = new ConcurrentHashMap<>();
     private final TemplateCatalog templates;
+    private final ImageTemplates imageTemplates;
+    private final java.nio.file.Path ociDir;
 
     private InactivityReaper reaper;
     private final ConsoleRotation consoles;
@@ -130,7 +137,9 @@ public final class SandboxManager implements AutoCloseable {
         this.images = images;
         this.limits = limits;
         this.store = new SnapshotStore(dataDir.root());
-        this.templates = new TemplateCatalog(store, boxes);
+        this.ociDir = dataDir.root().resolve("oci");
+        // A template built from an image owns that image's disk: it goes with the template.
+        this.templates = new TemplateCatalog(store, boxes, this::templateDeleted);
         this.launcher = new VmLauncher(dataDir, slots, network, qemuImg, vmms, readiness, readyTimeout);
         this.consoles = new ConsoleRotation(dataDir.sandboxes());
         this.cloner = new Cloner(store, vmms, qemuImg);
@@ -140,6 +149,36 @@ public final class SandboxManager implements AutoCloseable {
                 new BaseTemplates(store, launcher, pauser, maker, initializer, readyTimeout, templates::inUse);
         this.snapshots =
                 new SnapshotOperations(store, launcher, pauser, new Resumer(store, vmms), maker, initializer, this);
+        this.imageTemplates = new ImageTemplates(
+                store,
+                launcher,
+                pauser,
+                maker,
+                initializer,
+                readyTimeout,
+                images,
+                limits,
+                new ImageBuilder(ociDir, RegistryMirrors.none()));
+    }
+
+    /** Registry mirrors for image builds ({@code --registry-mirror}); call before serving. */
+    public void useRegistryMirrors(RegistryMirrors mirrors) {
+        imageTemplates.useBuilder(new ImageBuilder(ociDir, mirrors));
+    }
+
+    private void templateDeleted(String name) {
+        if (!imageTemplates.isBuilding(name)) {
+            imageTemplates.builder().discard(name);
+        }
+    }
+
+    /**
+     * BuildImageTemplate: makes template {@code request.templateId()} from a container image (or Wrenn's base for
+     * {@code e2bdev/base}); log lines go to {@code log} as the build runs. ALREADY_EXISTS when the id exists or is
+     * being built; a failure or a cancel leaves nothing behind.
+     */
+    public PreparedImage buildImageTemplate(ImageBuildRequest request, BuildLog log, Cancellation cancellation) {
+        return imageTemplates.build(request, log, cancellation);
     }
 
     public SandboxSummary create(SandboxRequest request) {
@@ -373,6 +412,7 @@ public final class SandboxManager implements AutoCloseable {
     }
 
     public List<String> recover() {
+        imageTemplates.builder().sweep(name -> store.template(name).isPresent());
         return new SnapshotRecovery(store).recover(boxes);
     }
 

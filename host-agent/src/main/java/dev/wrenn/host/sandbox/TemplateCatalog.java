@@ -22,9 +22,13 @@ final class TemplateCatalog {
     private final Map<String, Sandbox> boxes;
     private final ReadWriteLock use = new ReentrantReadWriteLock();
 
-    TemplateCatalog(SnapshotStore store, Map<String, Sandbox> boxes) {
+    private final java.util.function.Consumer<String> onDeleted;
+
+    /** @param onDeleted runs after a caller's template is deleted (removes the image disk a build made for it) */
+    TemplateCatalog(SnapshotStore store, Map<String, Sandbox> boxes, java.util.function.Consumer<String> onDeleted) {
         this.store = store;
         this.boxes = boxes;
+        this.onDeleted = onDeleted;
     }
 
     Lock sharedUse() {
@@ -35,7 +39,10 @@ final class TemplateCatalog {
     void delete(String name) {
         SnapshotOperations.checkTemplateName(name, "deleting template");
         try {
-            whileNothingDependsOn(name, "deleting", () -> store.deleteTemplate(name));
+            whileNothingDependsOn(name, "deleting", () -> {
+                store.deleteTemplate(name);
+                onDeleted.accept(name);
+            });
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("deleting template " + name, e);
         }

@@ -27,7 +27,7 @@ class TemplateListTest {
         Files.createDirectories(store.templatesDir().resolve(".staging-tpl-half"));
         Files.createDirectories(store.templatesDir().resolve("tpl-uncommitted"));
 
-        var listed = new TemplateCatalog(store, new HashMap<>()).list();
+        var listed = new TemplateCatalog(store, new HashMap<>(), name -> {}).list();
 
         assertThat(listed)
                 .containsExactly(

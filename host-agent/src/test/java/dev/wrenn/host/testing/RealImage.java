@@ -46,6 +46,13 @@ public final class RealImage {
     /** The test data directory with a current image, building the guest agent and the image when needed. */
     public static synchronized DataDir dataDir() {
         HostTier.requireTools();
+        if (!built
+                && Boolean.getBoolean("wrenn.test.imageAsIs")
+                && Files.isRegularFile(DATA_DIR.resolve("images/current/rootfs.ext4"))) {
+            // Opt-in, for a machine where another checkout's image build holds the machine-wide build lock for
+            // long: the data directory's current image is used as it is (its agent may be older than the sources).
+            built = true;
+        }
         if (!built) {
             // The launcher's own rule: the guest agent jar when it is older than its sources, then images/build.sh
             // (seconds when nothing changed). The control plane's and the launcher's test fixtures call the same.
