@@ -1,5 +1,7 @@
 package dev.wrenn.host.oci;
 
+import dev.wrenn.host.error.ErrorCode;
+import dev.wrenn.host.error.HostAgentException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -13,9 +15,6 @@ import java.util.Map;
  * unencrypted by accident.
  */
 public final class RegistryMirrors {
-    /** Docker Hub's names resolve to its registry API host; this is the one place that host is written. */
-    private static final String DOCKER_HUB_API = "registry-1." + ImageReference.DOCKER_HUB;
-
     private final Map<String, URI> mirrors;
 
     private RegistryMirrors(Map<String, URI> mirrors) {
@@ -72,7 +71,14 @@ public final class RegistryMirrors {
             return mirror;
         }
         if (registry.equals(ImageReference.DOCKER_HUB)) {
-            return URI.create("https://" + DOCKER_HUB_API);
+            // Docker Hub's names (`python:3.12`) are not served at `docker.io` itself but at a registry API host of
+            // its own. Wrenn writes no registry host into its code: the operator says where Docker Hub's names are
+            // pulled from (its API host, or the site's mirror).
+            throw new HostAgentException(
+                    ErrorCode.FAILED_PRECONDITION,
+                    "Docker Hub images (docker.io, names like python:3.12) need an endpoint on this host: start the"
+                            + " host agent (or wrenn up) with --registry-mirror docker.io=https://<Docker Hub's registry"
+                            + " API host, or your mirror>");
         }
         URI direct = URI.create("https://" + registry);
         return isLoopback(direct.getHost()) ? URI.create("http://" + registry) : direct;

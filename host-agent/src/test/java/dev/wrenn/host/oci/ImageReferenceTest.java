@@ -34,7 +34,8 @@ class ImageReferenceTest {
         RegistryMirrors none = RegistryMirrors.none();
         assertThat(none.endpoint("registry.test:8443")).isEqualTo(URI.create("https://registry.test:8443"));
         assertThat(none.endpoint("127.0.0.1:5000")).isEqualTo(URI.create("http://127.0.0.1:5000"));
-        assertThat(none.endpoint("docker.io").getScheme()).isEqualTo("https");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> none.endpoint("docker.io"))
+                .hasMessageContaining("--registry-mirror docker.io=");
         RegistryMirrors mirrors =
                 RegistryMirrors.parse("docker.io=http://127.0.0.1:5000, registry.test=https://mirror.test");
         assertThat(mirrors.endpoint("docker.io")).isEqualTo(URI.create("http://127.0.0.1:5000"));
