@@ -1,6 +1,5 @@
 package dev.wrenn.control.templates;
 
-import com.google.protobuf.ByteString;
 import dev.wrenn.control.db.Sandbox;
 import dev.wrenn.control.db.Template;
 import dev.wrenn.control.db.TemplateBuild;
@@ -20,7 +19,6 @@ import dev.wrenn.protocol.hostagent.v1.ExecResponse;
 import dev.wrenn.protocol.hostagent.v1.ExecStreamRequest;
 import dev.wrenn.protocol.hostagent.v1.ExecStreamResponse;
 import dev.wrenn.protocol.hostagent.v1.WriteFileMeta;
-import dev.wrenn.protocol.hostagent.v1.WriteFileRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -332,12 +330,13 @@ final class BuildRunner {
         StringBuilder text = new StringBuilder("# Written by a Wrenn template build: the template's ENV.\n");
         state.env.forEach((k, v) ->
                 text.append("export ").append(k).append('=').append(quote(v)).append('\n'));
-        host.writeFile(WriteFileRequest.newBuilder()
-                .setSandboxId(sandbox.id())
-                .setPath(PROFILE)
-                .setUser("root")
-                .setContent(ByteString.copyFromUtf8(text.toString()))
-                .build());
+        host.writeFileStream(
+                WriteFileMeta.newBuilder()
+                        .setSandboxId(sandbox.id())
+                        .setPath(PROFILE)
+                        .setUser("root")
+                        .build(),
+                new java.io.ByteArrayInputStream(text.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
     private void publish(TemplateBuild build, Sandbox sandbox, BuildLog log) {
