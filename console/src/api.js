@@ -95,6 +95,15 @@ export const files = {
   },
 };
 
+// Template builds (issue 14): the same API as E2B's Template SDK uses, under /v1/templates.
+export const templates = {
+  list: () => send('GET', '/v1/templates'),
+  get: (id) => send('GET', `/v1/templates/${enc(id)}`),
+  status: (id, buildId, offset) =>
+    send('GET', `/v1/templates/${enc(id)}/builds/${enc(buildId)}/status?logsOffset=${offset}&limit=100`),
+  remove: (id) => send('DELETE', `/v1/templates/${enc(id)}`),
+};
+
 export const snapshots = {
   list: () => send('GET', '/v1/snapshots'),
   create: (sandboxId, name) =>

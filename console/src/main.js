@@ -9,6 +9,7 @@ import { renderSandboxes } from './page-sandboxes.js';
 import { renderSandbox } from './page-sandbox.js';
 import { renderSnapshots } from './page-snapshots.js';
 import { renderKeys } from './page-keys.js';
+import { renderTemplates, renderTemplate } from './page-templates.js';
 
 const ROUTES = [
   { pattern: /^\/login$/, page: 'login', render: (el) => renderLogin(el, 'login') },
@@ -17,12 +18,15 @@ const ROUTES = [
   { pattern: /^\/sandboxes$/, page: 'sandboxes', nav: 'sandboxes', render: renderSandboxes },
   { pattern: /^\/sandboxes\/([^/]+)(?:\/(terminal|files|metrics))?$/, page: 'sandbox', nav: 'sandboxes', render: renderSandbox },
   { pattern: /^\/snapshots$/, page: 'snapshots', nav: 'snapshots', render: renderSnapshots },
+  { pattern: /^\/templates$/, page: 'templates', nav: 'templates', render: renderTemplates },
+  { pattern: /^\/templates\/([^/]+)(?:\/builds\/([^/]+))?$/, page: 'template', nav: 'templates', render: renderTemplate },
   { pattern: /^\/keys$/, page: 'keys', nav: 'keys', render: renderKeys },
 ];
 
 const NAV = [
   { id: 'sandboxes', label: 'Sandboxes', href: '#/sandboxes', key: 's' },
   { id: 'snapshots', label: 'Snapshots', href: '#/snapshots', key: 'n' },
+  { id: 'templates', label: 'Templates', href: '#/templates', key: 't' },
   { id: 'keys', label: 'API keys', href: '#/keys', key: 'k' },
 ];
 

@@ -59,6 +59,7 @@ const ROUTES = {
   createSnapshot: ['POST', '/v1/snapshots'],
   listSnapshots: ['GET', '/v1/snapshots'],
   deleteSnapshot: ['DELETE', '/v1/snapshots/e2e-probe'],
+  buildTemplate: ['POST', '/v1/templates'],
 };
 let missingRoutes = null;
 
@@ -304,6 +305,35 @@ test('the snapshot is deleted', async (t) => {
   await page.getByRole('dialog').getByRole('button', { name: 'Delete snapshot' }).click();
   await row.waitFor({ state: 'detached' });
   created.snapshots.delete(snapshotName);
+});
+
+test('a template built through /v1/templates shows its build log live, then is deleted', async (t) => {
+  if (skipIfMissing(t, 'buildTemplate')) return;
+  const name = `e2e-tpl-${RUN}`;
+  // The API the Template SDK drives, from the page's session: request a build, start it (a RUN step on base).
+  const ids = await page.evaluate(async (name) => {
+    const token = JSON.parse(localStorage.getItem('wrenn.session') ?? 'null')?.token;
+    const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+    const made = await (await fetch('/v1/templates', { method: 'POST', headers, body: JSON.stringify({ name, cpuCount: 1, memoryMB: 512 }) })).json();
+    const started = await fetch(`/v1/templates/${made.templateID}/builds/${made.buildID}`, {
+      method: 'POST', headers,
+      body: JSON.stringify({ fromTemplate: 'base', steps: [{ type: 'RUN', args: ['echo built-by-the-console-test'] }] }),
+    });
+    return { ...made, started: started.status };
+  }, name);
+  assert.equal(ids.started, 202);
+  await navLink('Templates').click();
+  await heading('Templates').waitFor();
+  await page.locator(`tr[data-template="${name}"]`).getByRole('link', { name }).click();
+  await heading(name).waitFor();
+  const log = page.locator(`pre[data-build-log="${ids.buildID}"]`);
+  await log.getByText('built-by-the-console-test').waitFor({ timeout: 600_000 });
+  await log.getByText(`template ${name} is ready`).waitFor({ timeout: 600_000 });
+  await page.locator('[data-status="ready"]').first().waitFor();
+  await page.getByRole('button', { name: 'Delete template' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete template' }).click();
+  await heading('Templates').waitFor();
+  await page.locator(`tr[data-template="${name}"]`).waitFor({ state: 'detached' });
 });
 
 test('logging in with a wrong password shows the server message, the right one logs in', async () => {

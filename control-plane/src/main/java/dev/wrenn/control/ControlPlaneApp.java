@@ -14,6 +14,7 @@ import dev.wrenn.control.db.Database;
 import dev.wrenn.control.db.InviteRepository;
 import dev.wrenn.control.db.SandboxRepository;
 import dev.wrenn.control.db.SessionRepository;
+import dev.wrenn.control.db.TemplateBuildRepository;
 import dev.wrenn.control.db.TemplateRepository;
 import dev.wrenn.control.e2b.E2bCompat;
 import dev.wrenn.control.enrollment.EnrollmentRoutes;
@@ -34,6 +35,9 @@ import dev.wrenn.control.service.ApiKeyService;
 import dev.wrenn.control.service.SessionService;
 import dev.wrenn.control.snapshots.SnapshotRoutes;
 import dev.wrenn.control.snapshots.SnapshotService;
+import dev.wrenn.control.templates.ContextFiles;
+import dev.wrenn.control.templates.TemplateBuildService;
+import dev.wrenn.control.templates.TemplateRoutes;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -67,6 +71,8 @@ public final class ControlPlaneApp {
         Components components = Components.wire(config, database, hostAgent, clock);
         return Javalin.create(javalin -> {
             HttpApi.configureServer(javalin, registry);
+            javalin.events.serverStarted(components.templateBuilds()::startTimer);
+            javalin.events.serverStopping(components.templateBuilds()::close);
             ConsoleFeatures.register(javalin, components.auth(), components.sandboxes(), hostAgent);
             HttpApi.registerRoutes(
                     javalin.routes,
@@ -97,7 +103,8 @@ public final class ControlPlaneApp {
             QuotaRoutes quotaRoutes,
             SessionService sessions,
             AuditRoutes auditRoutes,
-            InviteService invites) {
+            InviteService invites,
+            TemplateBuildService templateBuilds) {
         static Components wire(Config config, Database database, HostAgentClient hostAgent, Clock clock) {
             SessionRepository sessionRows = new SessionRepository(database);
             JwtService tokens = new JwtService(config.jwtSecret(), clock, sessionRows);
@@ -131,7 +138,30 @@ public final class ControlPlaneApp {
                     new QuotaRoutes(quotas, new AccountRepository(database), auth),
                     sessions,
                     new AuditRoutes(audit, database, auth),
-                    new InviteService(new InviteRepository(database), clock, audit));
+                    new InviteService(new InviteRepository(database), clock, audit),
+                    templateBuilds(config, database, templates, snapshots, sandboxes, hostAgent, quotas, clock));
+        }
+
+        private static TemplateBuildService templateBuilds(
+                Config config,
+                Database database,
+                TemplateRepository templates,
+                SnapshotService snapshots,
+                SandboxService sandboxes,
+                HostAgentClient hostAgent,
+                QuotaService quotas,
+                Clock clock) {
+            TemplateBuildRepository builds = new TemplateBuildRepository(database);
+            return new TemplateBuildService(
+                    builds,
+                    templates,
+                    snapshots,
+                    sandboxes,
+                    hostAgent,
+                    new ContextFiles(config.dataDir(), config.jwtSecret(), config.maxUploadBytes(), builds, clock),
+                    quotas,
+                    clock,
+                    TemplateBuildService.maxConcurrentFromEnv(System.getenv()));
         }
 
         /** Sandboxes, exec (request and WebSocket), files and snapshots. */
@@ -142,7 +172,9 @@ public final class ControlPlaneApp {
             new FileRoutes(sandboxes, hostAgent, auth, config.maxUploadBytes(), FileRoutes.spoolDir(config.dataDir()))
                     .register(routes);
             new SnapshotRoutes(snapshots, auth).register(routes);
-            e2b.registerRoutes(routes, auth);
+            TemplateRoutes templateRoutes = new TemplateRoutes(templateBuilds, snapshots);
+            e2b.registerRoutes(routes, auth, templateRoutes);
+            templateRoutes.registerV1(routes, auth::apiKeyOrJwt);
             quotaRoutes.register(routes);
             auditRoutes.register(routes);
         }

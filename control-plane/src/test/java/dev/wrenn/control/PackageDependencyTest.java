@@ -36,7 +36,8 @@ class PackageDependencyTest {
         "dev.wrenn.control.quota..",
         "dev.wrenn.control.invites..",
         "dev.wrenn.control.enrollment..",
-        "dev.wrenn.control.reconciler.."
+        "dev.wrenn.control.reconciler..",
+        "dev.wrenn.control.templates.."
     };
 
     private static final String[] SERVICES_AND_DATA = {

@@ -54,6 +54,12 @@ public record E2bCompat(
         new E2bRoutes(sandboxes, core, snapshots, auth).register(routes);
     }
 
+    /** With E2B's template build API (issue 14). */
+    public void registerRoutes(
+            RoutesConfig routes, Authenticator auth, dev.wrenn.control.templates.TemplateRoutes templates) {
+        new E2bRoutes(sandboxes, core, snapshots, auth, templates).register(routes);
+    }
+
     public TimeoutScheduler scheduler() {
         return new TimeoutScheduler(sandboxes, lifecycles, clock);
     }

@@ -31,12 +31,24 @@ public final class E2bRoutes {
     private final dev.wrenn.control.sandboxes.SandboxService core;
 
     private final E2bSnapshotRoutes snapshots;
+    private final dev.wrenn.control.templates.TemplateRoutes templates;
 
     public E2bRoutes(
             E2bSandboxes sandboxes,
             dev.wrenn.control.sandboxes.SandboxService core,
             SnapshotService snapshots,
             Authenticator auth) {
+        this(sandboxes, core, snapshots, auth, null);
+    }
+
+    /** With E2B's template build routes ({@code templates} null: only the snapshot ones, as before issue 14). */
+    public E2bRoutes(
+            E2bSandboxes sandboxes,
+            dev.wrenn.control.sandboxes.SandboxService core,
+            SnapshotService snapshots,
+            Authenticator auth,
+            dev.wrenn.control.templates.TemplateRoutes templates) {
+        this.templates = templates;
         this.sandboxes = sandboxes;
         this.core = core;
         this.snapshots = new E2bSnapshotRoutes(snapshots, core);
@@ -59,7 +71,11 @@ public final class E2bRoutes {
         routes.post("/sandboxes/{id}/fork", handle((ctx, caller) -> snapshots.fork(ctx, caller, sandboxes)));
         routes.post("/sandboxes/{id}/snapshots", handle(snapshots::create));
         routes.get("/snapshots", handle(snapshots::list));
-        routes.delete("/templates/{id}", handle(snapshots::delete));
+        if (templates != null) {
+            templates.registerE2b(routes, h -> handle(h::handle));
+        } else {
+            routes.delete("/templates/{id}", handle(snapshots::delete));
+        }
         routes.patch("/templates/{id}", handle((ctx, caller) -> snapshots.update(ctx, caller, false)));
         routes.patch("/v2/templates/{id}", handle((ctx, caller) -> snapshots.update(ctx, caller, true)));
         routes.get("/templates/aliases/{alias}", handle(snapshots::alias));

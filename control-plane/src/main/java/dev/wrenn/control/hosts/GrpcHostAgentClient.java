@@ -3,6 +3,8 @@ package dev.wrenn.control.hosts;
 import com.google.protobuf.ByteString;
 import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.error.ErrorCode;
+import dev.wrenn.protocol.hostagent.v1.BuildImageTemplateProgress;
+import dev.wrenn.protocol.hostagent.v1.BuildImageTemplateRequest;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxResponse;
 import dev.wrenn.protocol.hostagent.v1.CreateSnapshotRequest;
@@ -254,6 +256,44 @@ public final class GrpcHostAgentClient implements HostAgentClient {
                         .setName(name)
                         .setReplace(replace)
                         .build()));
+    }
+
+    @Override
+    public Stream<BuildImageTemplateProgress> buildImageTemplate(BuildImageTemplateRequest request) {
+        Stream<BuildImageTemplateProgress> raw = ServerStream.of(
+                "BuildImageTemplate", "template " + request.getTemplateId(), stub.buildImageTemplate(request));
+        java.util.Iterator<BuildImageTemplateProgress> events = raw.iterator();
+        // A host agent without image support answers UNIMPLEMENTED on the first read; callers fall back on that.
+        java.util.Iterator<BuildImageTemplateProgress> checked = new java.util.Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                try {
+                    return events.hasNext();
+                } catch (dev.wrenn.control.error.ApiException e) {
+                    throw unimplementedOr(e);
+                }
+            }
+
+            @Override
+            public BuildImageTemplateProgress next() {
+                try {
+                    return events.next();
+                } catch (dev.wrenn.control.error.ApiException e) {
+                    throw unimplementedOr(e);
+                }
+            }
+        };
+        return java.util.stream.StreamSupport.stream(
+                        java.util.Spliterators.spliteratorUnknownSize(checked, java.util.Spliterator.ORDERED), false)
+                .onClose(raw::close);
+    }
+
+    private static RuntimeException unimplementedOr(dev.wrenn.control.error.ApiException e) {
+        if (e.getCause() instanceof io.grpc.StatusException status
+                && status.getStatus().getCode() == io.grpc.Status.Code.UNIMPLEMENTED) {
+            return new UnsupportedOperationException("the host agent does not implement BuildImageTemplate", e);
+        }
+        return e;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.wrenn.control.hosts;
 
 import com.google.protobuf.ByteString;
+import dev.wrenn.protocol.hostagent.v1.BuildImageTemplateProgress;
+import dev.wrenn.protocol.hostagent.v1.BuildImageTemplateRequest;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxResponse;
 import dev.wrenn.protocol.hostagent.v1.CreateSnapshotResponse;
@@ -79,6 +81,18 @@ public interface HostAgentClient extends AutoCloseable {
      */
     default List<HostTemplate> listTemplates() {
         throw new UnsupportedOperationException("ListTemplates: this host agent client cannot list templates");
+    }
+
+    /**
+     * Issue 14: the host turns an OCI/Docker image (or {@code e2bdev/base}) into a template it stores under
+     * {@code request.template_id}, streaming log lines and ending with the image's config. Closing the stream cancels
+     * the build.
+     *
+     * @throws UnsupportedOperationException when the host agent does not implement the RPC (gRPC UNIMPLEMENTED), so a
+     *     caller can tell "this host cannot build images" from a failed build
+     */
+    default Stream<BuildImageTemplateProgress> buildImageTemplate(BuildImageTemplateRequest request) {
+        throw new UnsupportedOperationException("BuildImageTemplate: this host agent client cannot build images");
     }
 
     /** The entries of a directory in the sandbox (the web console's file browser). */

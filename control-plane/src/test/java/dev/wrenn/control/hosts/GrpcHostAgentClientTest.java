@@ -73,6 +73,21 @@ class GrpcHostAgentClientTest {
         assertApiError(() -> client.pauseSandbox("sb-00000004"), ErrorCode.AGENT_ERROR, "host agent unreachable");
     }
 
+    /** Issue 14: the template API falls back on UNIMPLEMENTED, so the client must report it as such. */
+    @Test
+    void anAgentWithoutImageBuildsAnswersBuildImageTemplateAsUnsupported() {
+        var request = dev.wrenn.protocol.hostagent.v1.BuildImageTemplateRequest.newBuilder()
+                .setTemplateId("img-1")
+                .setImage("e2bdev/base")
+                .build();
+        try (var events = client.buildImageTemplate(request)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> events.iterator().hasNext())
+                    .isInstanceOf(UnsupportedOperationException.class)
+                    .hasMessageContaining("BuildImageTemplate");
+        }
+    }
+
     @Test
     void aFullQueueOfCommandsIsARetryableRefusalNeverABadGateway() {
         assertThatThrownBy(() -> client.exec(exec("sb-busy")))
