@@ -5,6 +5,7 @@ import dev.wrenn.host.error.HostAgentException;
 import dev.wrenn.host.guest.GuestEndpoint;
 import dev.wrenn.host.guest.GuestInitializer;
 import dev.wrenn.host.image.GuestImage;
+import dev.wrenn.host.net.EgressPolicy;
 import dev.wrenn.host.snapshot.Pauser;
 import dev.wrenn.host.snapshot.SnapshotStore;
 import dev.wrenn.host.snapshot.TemplateMaker;
@@ -103,7 +104,7 @@ final class BaseTemplates {
 
     private void build(String name, GuestImage image, int vcpus, int memoryMb) {
         long started = System.nanoTime();
-        VmRun run = launcher.coldBoot(name, image, vcpus, memoryMb);
+        VmRun run = launcher.coldBoot(name, image, vcpus, memoryMb, EgressPolicy.DENY_ALL);
         try {
             String token = Sandbox.newToken();
             GuestEndpoint guest = new GuestEndpoint(name, run.slot().hostIp(), token);
