@@ -61,7 +61,12 @@ class HostAgentConfigTest {
     @Test
     void egressIsOnOrOffAndTheOpenedRangesAddUpAcrossFlagsAndCommas() {
         HostAgentConfig config = HostAgentConfig.parse(
-                List.of("--egress", "off", "--egress-allow-cidr", "198.18.0.0/15,10.1.0.0/16", "--egress-allow-cidr=192.0.2.7"),
+                List.of(
+                        "--egress",
+                        "off",
+                        "--egress-allow-cidr",
+                        "198.18.0.0/15,10.1.0.0/16",
+                        "--egress-allow-cidr=192.0.2.7"),
                 Map.of());
 
         assertThat(config.egress()).isFalse();
