@@ -64,9 +64,12 @@ public interface HostAgentClient extends AutoCloseable {
 
     ResumeSandboxResponse resumeSandbox(String sandboxId, int timeoutSec);
 
-    /** The same, handing the host the sandbox's egress rules as the control plane keeps them. */
+    /**
+     * The same, handing the host the sandbox's egress rules as the control plane keeps them. The default (for test
+     * doubles that boot no network) ignores them; the gRPC client sends them.
+     */
     default ResumeSandboxResponse resumeSandbox(String sandboxId, int timeoutSec, EgressRules egress) {
-        throw new UnsupportedOperationException("resuming with egress rules");
+        return resumeSandbox(sandboxId, timeoutSec);
     }
 
     /** Replaces a sandbox's egress rules (a running one's at once). */

@@ -47,7 +47,9 @@ public record SandboxView(
                 view.metadata,
                 view.error,
                 rules.allowInternetAccess(),
-                new Network(rules.allowOut(), rules.denyOut()));
+                rules.allowOut().isEmpty() && rules.denyOut().isEmpty()
+                        ? null // as E2B: no lists set, no network shown
+                        : new Network(rules.allowOut(), rules.denyOut()));
     }
 
     public static SandboxView of(Sandbox s) {
