@@ -12,6 +12,7 @@ import dev.wrenn.launcher.doctor.Doctor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -163,8 +164,10 @@ public final class WrennUp implements AutoCloseable {
     private static HostAgentConfig hostAgentConfig(UpOptions options, Map<String, String> env) {
         Map<String, String> hostEnv = new HashMap<>(env);
         hostEnv.remove("WRENN_LISTEN"); // the agent is reachable only from this process's control plane
-        HostAgentConfig parsed =
-                HostAgentConfig.parse(List.of("--data-dir", options.dataDir().toString()), hostEnv);
+        List<String> args =
+                new ArrayList<>(List.of("--data-dir", options.dataDir().toString()));
+        args.addAll(options.egressFlags());
+        HostAgentConfig parsed = HostAgentConfig.parse(args, hostEnv);
         return new HostAgentConfig(
                 parsed.dataDir(),
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
@@ -174,7 +177,8 @@ public final class WrennUp implements AutoCloseable {
                 parsed.maxMemoryMib(),
                 parsed.maxSandboxes(),
                 parsed.firstSlot(),
-                parsed.bootTimeout());
+                parsed.bootTimeout(),
+                parsed.egressAllowCidrs());
     }
 
     private static Config pointedAt(Config config, int hostAgentPort, int proxyPort) {
