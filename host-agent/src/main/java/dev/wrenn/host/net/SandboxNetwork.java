@@ -102,6 +102,8 @@ public final class SandboxNetwork {
         // The way out is always built: whether the guest may use it is decided by the rules just loaded, which a
         // sandbox's update may change while it runs.
         nft.apply(null, SandboxRuleset.hostEgress(slot));
+        // The host agent sets this at start; set again here because it is machine-wide and anything may reset it.
+        ip.setSysctl(null, "net.ipv4.ip_forward", "1");
         log.debug("network of slot {} up: host IP {}", slot.index(), slot.hostIp());
     }
 
