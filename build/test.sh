@@ -73,6 +73,10 @@ run_tier() {
   fi
 }
 
+# Sandboxes get no outbound route in tests: every host agent the tiers start (wrenn up, wrenn host-agent, in-process
+# ones reading the environment) defaults to egress off; the egress tests open only ranges they make on this machine.
+export WRENN_EGRESS=off
+
 setup_java() {
   source build/java-home.sh
   source build/ensure-wrapper.sh

@@ -76,11 +76,9 @@ public final class HostAgent {
         createDirectories(dataDir);
         Ip ip = new Ip();
         Nft nft = new Nft();
-        if (config.egress()) {
-            // Sandboxes' outbound traffic is forwarded by the host; without egress the host forwards nothing of theirs.
-            ip.setSysctl(null, "net.ipv4.ip_forward", "1");
-            log.info("egress on: enabled net.ipv4.ip_forward");
-        }
+        // Sandboxes' outbound traffic is forwarded by the host: any sandbox may be allowed out by its own rules,
+        // whatever the operator's default. What each one may reach is filtered inside its namespace.
+        ip.setSysctl(null, "net.ipv4.ip_forward", "1");
         SlotRange slots = new SlotRange(config.firstSlot(), config.maxSandboxes());
         SweepReport swept = new Sweeper(dataDir, ip, nft, slots).sweep();
         log.info("start sweep: {}", describe(swept));
@@ -177,7 +175,7 @@ public final class HostAgent {
         SandboxManager manager = new SandboxManager(
                 dataDir,
                 slots,
-                new SandboxNetwork(ip, nft, new NetworkConfig(config.egress())),
+                new SandboxNetwork(ip, nft, new NetworkConfig(config.egress(), config.egressAllowCidrs())),
                 new QemuImg(),
                 spec -> new QemuMicrovm(spec, accel, tscKhz),
                 new EnvdHealth(),

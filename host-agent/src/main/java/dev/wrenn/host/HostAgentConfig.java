@@ -1,11 +1,13 @@
 package dev.wrenn.host;
 
+import dev.wrenn.host.net.Cidr;
 import dev.wrenn.host.net.Slot;
 import dev.wrenn.host.oci.RegistryMirrors;
 import dev.wrenn.host.vmm.AccelMode;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,9 +30,66 @@ public record HostAgentConfig(
         int maxSandboxes,
         int firstSlot,
         Duration bootTimeout,
+        List<Cidr> egressAllowCidrs,
         RegistryMirrors registryMirrors) {
 
-    /** The settings before registry mirrors existed: none. */
+    public HostAgentConfig {
+        egressAllowCidrs = List.copyOf(egressAllowCidrs);
+    }
+
+    /** Without opened ranges (callers from before {@code --egress-allow-cidr}). */
+    public HostAgentConfig(
+            Path dataDir,
+            InetSocketAddress listen,
+            AccelMode accel,
+            boolean egress,
+            int maxVcpus,
+            int maxMemoryMib,
+            int maxSandboxes,
+            int firstSlot,
+            Duration bootTimeout,
+            RegistryMirrors registryMirrors) {
+        this(
+                dataDir,
+                listen,
+                accel,
+                egress,
+                maxVcpus,
+                maxMemoryMib,
+                maxSandboxes,
+                firstSlot,
+                bootTimeout,
+                List.of(),
+                registryMirrors);
+    }
+
+    /** Without registry mirrors (callers from before {@code --registry-mirror}). */
+    public HostAgentConfig(
+            Path dataDir,
+            InetSocketAddress listen,
+            AccelMode accel,
+            boolean egress,
+            int maxVcpus,
+            int maxMemoryMib,
+            int maxSandboxes,
+            int firstSlot,
+            Duration bootTimeout,
+            List<Cidr> egressAllowCidrs) {
+        this(
+                dataDir,
+                listen,
+                accel,
+                egress,
+                maxVcpus,
+                maxMemoryMib,
+                maxSandboxes,
+                firstSlot,
+                bootTimeout,
+                egressAllowCidrs,
+                RegistryMirrors.none());
+    }
+
+    /** The settings before opened ranges and registry mirrors existed. */
     public HostAgentConfig(
             Path dataDir,
             InetSocketAddress listen,
@@ -51,6 +110,7 @@ public record HostAgentConfig(
                 maxSandboxes,
                 firstSlot,
                 bootTimeout,
+                List.of(),
                 RegistryMirrors.none());
     }
 
@@ -59,7 +119,9 @@ public record HostAgentConfig(
               --data-dir DIR         images and sandboxes                  WRENN_DATA_DIR       /var/lib/wrenn
               --listen HOST:PORT     gRPC address                          WRENN_LISTEN         127.0.0.1:50051
               --accel MODE           auto, kvm or tcg                      WRENN_ACCEL          auto
-              --egress true|false    sandboxes may connect to the outside  WRENN_EGRESS         false
+              --egress on|off        default for sandboxes that do not say WRENN_EGRESS         on
+              --egress-allow-cidr C  private ranges sandboxes may reach,   WRENN_EGRESS_ALLOW_CIDR (none)
+                                     comma-separated or repeated
               --max-vcpus N          per sandbox                           WRENN_MAX_VCPUS      host CPUs
               --max-memory-mib N     per sandbox                           WRENN_MAX_MEMORY_MIB 8192
               --max-sandboxes N      at once (network slots)               WRENN_MAX_SANDBOXES  64
@@ -74,6 +136,7 @@ public record HostAgentConfig(
             new Option("--listen", "WRENN_LISTEN"),
             new Option("--accel", "WRENN_ACCEL"),
             new Option("--egress", "WRENN_EGRESS"),
+            new Option("--egress-allow-cidr", "WRENN_EGRESS_ALLOW_CIDR"),
             new Option("--max-vcpus", "WRENN_MAX_VCPUS"),
             new Option("--max-memory-mib", "WRENN_MAX_MEMORY_MIB"),
             new Option("--max-sandboxes", "WRENN_MAX_SANDBOXES"),
@@ -106,12 +169,13 @@ public record HostAgentConfig(
                         .normalize(),
                 listenAddress(values.getOrDefault("--listen", "127.0.0.1:50051")),
                 accel(values.getOrDefault("--accel", "auto")),
-                bool("--egress", values.getOrDefault("--egress", "false")),
+                bool("--egress", values.getOrDefault("--egress", "on")),
                 number("--max-vcpus", values, Runtime.getRuntime().availableProcessors(), 1, 64),
                 number("--max-memory-mib", values, 8192, 64, 1 << 20),
                 maxSandboxes,
                 firstSlot,
                 Duration.ofSeconds(number("--boot-timeout", values, 60, 1, 3600)),
+                cidrs("--egress-allow-cidr", values.getOrDefault("--egress-allow-cidr", "")),
                 mirrors(values.get("--registry-mirror")));
     }
 
@@ -123,7 +187,11 @@ public record HostAgentConfig(
             if (OPTIONS.stream().noneMatch(o -> o.flag().equals(flag))) {
                 throw new InvalidConfig("unknown option `" + arg + "`");
             }
-            if (arg.contains("=")) {
+            if (flag.equals("--egress-allow-cidr")) {
+                // Repeatable: each occurrence adds ranges.
+                String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : next(args, ++i, flag);
+                values.merge(flag, value, (a, b) -> a + "," + b);
+            } else if (arg.contains("=")) {
                 values.put(flag, arg.substring(arg.indexOf('=') + 1));
             } else if (flag.equals("--egress")
                     && (i + 1 == args.size() || args.get(i + 1).startsWith("--"))) {
@@ -135,6 +203,27 @@ public record HostAgentConfig(
             }
         }
         return values;
+    }
+
+    private static String next(List<String> args, int i, String flag) {
+        if (i >= args.size()) {
+            throw new InvalidConfig(flag + " needs a value");
+        }
+        return args.get(i);
+    }
+
+    private static List<Cidr> cidrs(String flag, String text) {
+        List<Cidr> cidrs = new ArrayList<>();
+        for (String part : text.split(",")) {
+            if (!part.isBlank()) {
+                try {
+                    cidrs.add(Cidr.parse(part));
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidConfig(flag + ": " + e.getMessage());
+                }
+            }
+        }
+        return cidrs;
     }
 
     private static InetSocketAddress listenAddress(String text) {
@@ -170,7 +259,7 @@ public record HostAgentConfig(
         return switch (text.toLowerCase(Locale.ROOT)) {
             case "true", "yes", "1", "on" -> true;
             case "false", "no", "0", "off" -> false;
-            default -> throw new InvalidConfig(flag + " must be true or false, not `" + text + "`");
+            default -> throw new InvalidConfig(flag + " must be on or off, not `" + text + "`");
         };
     }
 

@@ -20,7 +20,8 @@ class HostAgentConfigTest {
         assertThat(config.listen().getHostString()).isEqualTo("127.0.0.1");
         assertThat(config.listen().getPort()).isEqualTo(50051);
         assertThat(config.accel()).isEqualTo(AccelMode.AUTO);
-        assertThat(config.egress()).isFalse();
+        assertThat(config.egress()).as("on, as in E2B").isTrue();
+        assertThat(config.egressAllowCidrs()).isEmpty();
         assertThat(config.maxMemoryMib()).isEqualTo(8192);
         assertThat(config.maxSandboxes()).isEqualTo(64);
         assertThat(config.firstSlot()).isEqualTo(1);
@@ -61,12 +62,34 @@ class HostAgentConfigTest {
         assertInvalid(List.of("--listen", "50051"), "--listen must be HOST:PORT");
         assertInvalid(List.of("--listen", "localhost:70000"), "--listen port must be in 1..65535, got 70000");
         assertInvalid(List.of("--accel", "xen"), "--accel must be auto, kvm or tcg, not `xen`");
-        assertInvalid(List.of("--egress", "maybe"), "--egress must be true or false, not `maybe`");
+        assertInvalid(List.of("--egress", "maybe"), "--egress must be on or off, not `maybe`");
+        assertInvalid(List.of("--egress-allow-cidr", "10.0.0.0/40"), "--egress-allow-cidr: `10.0.0.0/40`");
         assertInvalid(
                 List.of("--registry-mirror", "docker.io"), "--registry-mirror: registry mirror `docker.io` must be");
         assertInvalid(List.of("--max-sandboxes", "10", "--first-slot", "32760"), "--first-slot must be in 1..32758");
         assertInvalid(List.of("--port", "1"), "unknown option `--port`");
         assertInvalid(List.of("--data-dir"), "--data-dir needs a value");
+    }
+
+    @Test
+    void egressIsOnOrOffAndTheOpenedRangesAddUpAcrossFlagsAndCommas() {
+        HostAgentConfig config = HostAgentConfig.parse(
+                List.of(
+                        "--egress",
+                        "off",
+                        "--egress-allow-cidr",
+                        "198.18.0.0/15,10.1.0.0/16",
+                        "--egress-allow-cidr=192.0.2.7"),
+                Map.of());
+
+        assertThat(config.egress()).isFalse();
+        assertThat(config.egressAllowCidrs())
+                .extracting(Object::toString)
+                .containsExactly("198.18.0.0/15", "10.1.0.0/16", "192.0.2.7");
+        assertThat(HostAgentConfig.parse(List.of(), Map.of("WRENN_EGRESS_ALLOW_CIDR", "100.64.0.0/10"))
+                        .egressAllowCidrs())
+                .extracting(Object::toString)
+                .containsExactly("100.64.0.0/10");
     }
 
     private static void assertInvalid(List<String> args, String message) {

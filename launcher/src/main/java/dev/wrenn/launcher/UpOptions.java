@@ -2,6 +2,7 @@ package dev.wrenn.launcher;
 
 import dev.wrenn.control.config.SignupMode;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,20 +23,28 @@ public record UpOptions(
         int proxyPort,
         SignupMode signup,
         boolean resetPassword,
+        List<String> egressFlags,
         String registryMirror) {
     public static final Path DEFAULT_DATA_DIR = Path.of("/var/lib/wrenn");
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     static final String RESET_PASSWORD = "--reset-password";
 
+    static final String EGRESS = "--egress";
+    static final String EGRESS_ALLOW_CIDR = "--egress-allow-cidr";
+
+    public UpOptions {
+        egressFlags = List.copyOf(egressFlags);
+    }
+
     /** The first-user signup mode, no password reset. */
     public UpOptions(Path dataDir, String host, int port, int proxyPort) {
         this(dataDir, host, port, proxyPort, SignupMode.DEFAULT, false);
     }
 
-    /** No registry mirror (the host agent's WRENN_REGISTRY_MIRROR still applies). */
+    /** Without egress flags or a registry mirror: the host agent's defaults and WRENN_EGRESS* apply. */
     public UpOptions(Path dataDir, String host, int port, int proxyPort, SignupMode signup, boolean resetPassword) {
-        this(dataDir, host, port, proxyPort, signup, resetPassword, "");
+        this(dataDir, host, port, proxyPort, signup, resetPassword, List.of(), "");
     }
 
     public static final String USAGE = """
@@ -46,14 +55,24 @@ public record UpOptions(
               --proxy-port M    the E2B-compatible sandbox traffic proxy    port + 1
               --signup MODE     first-user | open | closed                 WRENN_SIGNUP     first-user
               --reset-password  print a new password for the administrator account
+              --egress on|off   default for sandboxes that do not say      WRENN_EGRESS     on
+              --egress-allow-cidr C  a private or special range sandboxes may reach (repeatable, or comma-separated)
               --registry-mirror R=URL[,R=URL]  image pulls from registry R go to URL    WRENN_REGISTRY_MIRROR
             The first start creates the administrator account with a generated password and prints it once. With
             first-user or closed, others join by invitation (POST /v1/teams/{team_id}/invites; closed: not at all).
             Runs the host agent and the control plane in one process with SQLite. The host agent's other settings
             (WRENN_ACCEL, WRENN_EGRESS, WRENN_MAX_*) and the control plane's (WRENN_MAX_UPLOAD_BYTES, ...) apply.""";
 
-    private static final List<String> OPTIONS =
-            List.of("--data-dir", "--port", "--host", "--proxy-port", "--signup", RESET_PASSWORD, "--registry-mirror");
+    private static final List<String> OPTIONS = List.of(
+            "--data-dir",
+            "--port",
+            "--host",
+            "--proxy-port",
+            "--signup",
+            RESET_PASSWORD,
+            EGRESS,
+            EGRESS_ALLOW_CIDR,
+            "--registry-mirror");
 
     /** A setting that cannot be used; the message names the option. */
     public static final class Invalid extends RuntimeException {
@@ -63,7 +82,8 @@ public record UpOptions(
     }
 
     public static UpOptions parse(List<String> args, Map<String, String> env) {
-        Map<String, String> values = flags(args);
+        List<String> egress = new ArrayList<>();
+        Map<String, String> values = flags(args, egress);
         int port = port("--port", pick(values.get("--port"), env.get("WRENN_PORT"), "" + DEFAULT_PORT), true);
         int proxyPort =
                 values.containsKey("--proxy-port") ? port("--proxy-port", values.get("--proxy-port"), false) : 0;
@@ -79,6 +99,7 @@ public record UpOptions(
                 proxyPort != 0 ? proxyPort : port == 0 ? 0 : port + 1,
                 signup(pick(values.get("--signup"), env.get("WRENN_SIGNUP"), SignupMode.DEFAULT.flagValue())),
                 values.containsKey(RESET_PASSWORD),
+                egress,
                 values.getOrDefault("--registry-mirror", ""));
     }
 
@@ -90,7 +111,8 @@ public record UpOptions(
         }
     }
 
-    private static Map<String, String> flags(List<String> args) {
+    /** The egress flags go to the host agent's own parser as given (it checks them); the rest is parsed here. */
+    private static Map<String, String> flags(List<String> args, List<String> egress) {
         Map<String, String> values = new HashMap<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -99,7 +121,12 @@ public record UpOptions(
             if (!OPTIONS.contains(flag)) {
                 throw new Invalid("unknown option `" + arg + "`");
             }
-            if (flag.equals(RESET_PASSWORD) && equals < 0) {
+            if (flag.equals(EGRESS) || flag.equals(EGRESS_ALLOW_CIDR)) {
+                if (equals < 0 && i + 1 >= args.size()) {
+                    throw new Invalid(flag + " needs a value");
+                }
+                egress.add(flag + "=" + (equals >= 0 ? arg.substring(equals + 1) : args.get(++i)));
+            } else if (flag.equals(RESET_PASSWORD) && equals < 0) {
                 values.put(flag, "true"); // a switch, no value
             } else if (equals >= 0) {
                 values.put(flag, arg.substring(equals + 1));

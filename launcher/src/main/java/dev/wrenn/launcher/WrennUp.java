@@ -12,6 +12,7 @@ import dev.wrenn.launcher.doctor.Doctor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -164,8 +165,9 @@ public final class WrennUp implements AutoCloseable {
     private static HostAgentConfig hostAgentConfig(UpOptions options, Map<String, String> env) {
         Map<String, String> hostEnv = new HashMap<>(env);
         hostEnv.remove("WRENN_LISTEN"); // the agent is reachable only from this process's control plane
-        List<String> args = new java.util.ArrayList<>(
-                List.of("--data-dir", options.dataDir().toString()));
+        List<String> args =
+                new ArrayList<>(List.of("--data-dir", options.dataDir().toString()));
+        args.addAll(options.egressFlags());
         if (!options.registryMirror().isEmpty()) {
             args.addAll(List.of("--registry-mirror", options.registryMirror()));
         }
@@ -180,6 +182,7 @@ public final class WrennUp implements AutoCloseable {
                 parsed.maxSandboxes(),
                 parsed.firstSlot(),
                 parsed.bootTimeout(),
+                parsed.egressAllowCidrs(),
                 parsed.registryMirrors());
     }
 

@@ -36,6 +36,21 @@ class UpOptionsTest {
     }
 
     @Test
+    void theEgressFlagsGoToTheHostAgentAsGiven() {
+        UpOptions options = UpOptions.parse(
+                List.of("--egress", "off", "--egress-allow-cidr", "198.18.0.0/15", "--egress-allow-cidr=10.9.0.0/16"),
+                Map.of());
+
+        assertThat(options.egressFlags())
+                .containsExactly(
+                        "--egress=off", "--egress-allow-cidr=198.18.0.0/15", "--egress-allow-cidr=10.9.0.0/16");
+        assertThat(dev.wrenn.host.HostAgentConfig.parse(options.egressFlags(), Map.of())
+                        .egressAllowCidrs())
+                .hasSize(2);
+        assertThatThrownBy(() -> UpOptions.parse(List.of("--egress"), Map.of())).hasMessage("--egress needs a value");
+    }
+
+    @Test
     void theProxyPortCanBeSetButNotToTheApiPort() {
         assertThat(UpOptions.parse(List.of("--proxy-port", "9999"), Map.of()).proxyPort())
                 .isEqualTo(9999);

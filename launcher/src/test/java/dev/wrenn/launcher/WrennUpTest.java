@@ -42,7 +42,7 @@ class WrennUpTest {
         }
         up = WrennUp.start(
                 new UpOptions(dataDir, "127.0.0.1", 0, 0),
-                Map.of("WRENN_FIRST_SLOT", UpImage.FIRST_SLOT, "WRENN_MAX_SANDBOXES", "4"));
+                Map.of("WRENN_FIRST_SLOT", UpImage.FIRST_SLOT, "WRENN_MAX_SANDBOXES", "4", "WRENN_EGRESS", "off"));
     }
 
     /** As Ctrl-C does: every VM is gone and SQLite is closed (its write-ahead log checkpointed away). */

@@ -23,6 +23,8 @@ public enum SandboxOperation {
     /** E2B's connect (resumes a paused sandbox) and its timeout change. */
     CONNECT(EnumSet.of(SandboxStatus.RUNNING, SandboxStatus.PAUSED), "to be connected to"),
     SET_TIMEOUT(EnumSet.of(SandboxStatus.RUNNING, SandboxStatus.PAUSED), "to have its timeout changed"),
+    /** A paused sandbox's new rules apply when it resumes. */
+    UPDATE_NETWORK(EnumSet.of(SandboxStatus.RUNNING, SandboxStatus.PAUSED), "to have its network rules changed"),
     /** A failed or still-booting sandbox can be destroyed too; a stopped one has nothing left to destroy. */
     DESTROY(
             EnumSet.of(SandboxStatus.PENDING, SandboxStatus.RUNNING, SandboxStatus.PAUSED, SandboxStatus.ERROR),

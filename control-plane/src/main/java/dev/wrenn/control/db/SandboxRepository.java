@@ -25,6 +25,11 @@ public final class SandboxRepository {
 
     private final Database database;
 
+    /** For the tables that belong with a sandbox row (written in its transactions). */
+    public Database database() {
+        return database;
+    }
+
     public SandboxRepository(Database database) {
         this.database = database;
     }

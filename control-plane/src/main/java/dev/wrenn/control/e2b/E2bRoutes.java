@@ -66,6 +66,7 @@ public final class E2bRoutes {
         routes.get("/sandboxes/{id}", handle(this::detail));
         routes.delete("/sandboxes/{id}", handle(this::kill));
         routes.post("/sandboxes/{id}/timeout", handle(this::setTimeout));
+        routes.put("/sandboxes/{id}/network", handle(this::updateNetwork));
         routes.post("/sandboxes/{id}/pause", handle(this::pause));
         routes.get("/sandboxes/{id}/metrics", handle(this::metrics));
         routes.post("/sandboxes/{id}/fork", handle((ctx, caller) -> snapshots.fork(ctx, caller, sandboxes)));
@@ -148,6 +149,11 @@ public final class E2bRoutes {
             throw ApiException.invalid("field 'timeout' (seconds) is required");
         }
         sandboxes.setTimeout(caller.teamId(), ctx.pathParam("id"), timeout);
+        ctx.status(204);
+    }
+
+    private void updateNetwork(Context ctx, Principal caller) {
+        sandboxes.updateNetwork(caller.teamId(), ctx.pathParam("id"), E2bNetwork.fromUpdate(E2bJson.body(ctx)));
         ctx.status(204);
     }
 

@@ -6,6 +6,7 @@ import dev.wrenn.control.db.SandboxRepository;
 import dev.wrenn.control.db.SandboxStatus;
 import dev.wrenn.control.error.ApiException;
 import dev.wrenn.control.hosts.HostAgentClient;
+import dev.wrenn.control.sandboxes.NetworkRules;
 import dev.wrenn.control.sandboxes.SandboxService;
 import dev.wrenn.control.sandboxes.SandboxSpec;
 import java.time.Clock;
@@ -58,6 +59,7 @@ public final class E2bSandboxes {
                 teamId,
                 spec,
                 request.envVars(),
+                request.network(),
                 (h, pending) -> LifecycleRepository.save(
                         h, new Lifecycle(pending.id(), now().plusSeconds(request.timeoutSec()), onTimeout)));
         lifecycles.save(new Lifecycle(sandbox.id(), now().plusSeconds(request.timeoutSec()), onTimeout));
@@ -76,7 +78,14 @@ public final class E2bSandboxes {
     E2bViews.SandboxDetail detail(String teamId, String id) {
         Sandbox sandbox = live(teamId, id);
         Lifecycle lifecycle = lifecycleOf(sandbox);
-        return E2bViews.SandboxDetail.of(sandbox, lifecycle.endAt(), lifecycle.onTimeout(), tokens.of(id));
+        return E2bViews.SandboxDetail.of(
+                sandbox, lifecycle.endAt(), lifecycle.onTimeout(), tokens.of(id), sandboxes.networkRules(id));
+    }
+
+    /** E2B's network update: replaces every egress rule of a running or paused sandbox. */
+    void updateNetwork(String teamId, String id, NetworkRules rules) {
+        live(teamId, id);
+        sandboxes.updateNetwork(teamId, id, rules);
     }
 
     /** The end time: E2B's if set, else the inactivity deadline of a /v1 sandbox, else a day after it started. */

@@ -82,7 +82,8 @@ final class E2bSnapshotRoutes {
                 NewSandbox.checkedTimeout(timeout == null ? NewSandbox.DEFAULT_TIMEOUT_SEC : timeout),
                 Map.of(),
                 Map.of(),
-                false);
+                false,
+                core.networkRules(id)); // a fork reaches what its parent may reach, no more
         List<Map<String, Object>> results = new ArrayList<>();
         for (int i = 0; i < copies; i++) {
             try {

@@ -3,7 +3,9 @@ package dev.wrenn.control.e2b;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.wrenn.control.db.Sandbox;
 import dev.wrenn.control.db.SandboxStatus;
+import dev.wrenn.control.sandboxes.NetworkRules;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /** The shapes E2B's API answers with; names as E2B's OpenAPI spells them. */
@@ -33,6 +35,9 @@ final class E2bViews {
 
     record Lifecycle(String onTimeout, boolean autoResume) {}
 
+    /** E2B's {@code SandboxNetworkConfig} as GET shows it. */
+    record Network(List<String> allowOut, List<String> denyOut, boolean allowPublicTraffic) {}
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record SandboxDetail(
             String sandboxID,
@@ -47,8 +52,10 @@ final class E2bViews {
             String envdVersion,
             Map<String, String> metadata,
             String envdAccessToken,
-            Lifecycle lifecycle) {
-        static SandboxDetail of(Sandbox s, Instant endAt, OnTimeout onTimeout, String accessToken) {
+            Lifecycle lifecycle,
+            Boolean allowInternetAccess,
+            Network network) {
+        static SandboxDetail of(Sandbox s, Instant endAt, OnTimeout onTimeout, String accessToken, NetworkRules rules) {
             return new SandboxDetail(
                     s.id(),
                     s.template(),
@@ -62,7 +69,9 @@ final class E2bViews {
                     ENVD_VERSION,
                     s.metadata(),
                     emptyToNull(accessToken),
-                    new Lifecycle(onTimeout.wireName(), false));
+                    new Lifecycle(onTimeout.wireName(), false),
+                    rules.allowInternetAccess(),
+                    E2bNetwork.view(rules));
         }
     }
 

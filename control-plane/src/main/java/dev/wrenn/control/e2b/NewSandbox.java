@@ -2,6 +2,7 @@ package dev.wrenn.control.e2b;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wrenn.control.error.ApiException;
+import dev.wrenn.control.sandboxes.NetworkRules;
 import dev.wrenn.control.sandboxes.SandboxSpec;
 import java.util.Map;
 
@@ -11,7 +12,8 @@ record NewSandbox(
         int timeoutSec,
         Map<String, String> metadata,
         Map<String, String> envVars,
-        boolean autoPause) {
+        boolean autoPause,
+        NetworkRules network) {
     static final int DEFAULT_TIMEOUT_SEC = 300;
 
     static NewSandbox from(JsonNode body) {
@@ -27,7 +29,8 @@ record NewSandbox(
                 checkedTimeout(timeout == null ? DEFAULT_TIMEOUT_SEC : timeout),
                 E2bJson.stringMap(body, "metadata"),
                 E2bJson.stringMap(body, "envVars"),
-                autoPause != null && autoPause);
+                autoPause != null && autoPause,
+                E2bNetwork.fromCreate(body));
     }
 
     /** A sandbox lives at most a day; E2B's own limit depends on the plan. */

@@ -11,6 +11,7 @@ import dev.wrenn.protocol.hostagent.v1.CreateSnapshotRequest;
 import dev.wrenn.protocol.hostagent.v1.CreateSnapshotResponse;
 import dev.wrenn.protocol.hostagent.v1.DeleteSnapshotRequest;
 import dev.wrenn.protocol.hostagent.v1.DestroySandboxRequest;
+import dev.wrenn.protocol.hostagent.v1.EgressRules;
 import dev.wrenn.protocol.hostagent.v1.ExecRequest;
 import dev.wrenn.protocol.hostagent.v1.ExecResponse;
 import dev.wrenn.protocol.hostagent.v1.ExecStreamRequest;
@@ -38,6 +39,7 @@ import dev.wrenn.protocol.hostagent.v1.ReadFileStreamResponse;
 import dev.wrenn.protocol.hostagent.v1.ResumeSandboxRequest;
 import dev.wrenn.protocol.hostagent.v1.ResumeSandboxResponse;
 import dev.wrenn.protocol.hostagent.v1.SandboxInfo;
+import dev.wrenn.protocol.hostagent.v1.UpdateSandboxNetworkRequest;
 import dev.wrenn.protocol.hostagent.v1.WriteFileMeta;
 import dev.wrenn.protocol.hostagent.v1.WriteFileRequest;
 import dev.wrenn.protocol.hostagent.v1.WriteFileStreamRequest;
@@ -243,6 +245,29 @@ public final class GrpcHostAgentClient implements HostAgentClient {
                 s -> s.resumeSandbox(ResumeSandboxRequest.newBuilder()
                         .setSandboxId(sandboxId)
                         .setTimeoutSec(timeoutSec)
+                        .build()));
+    }
+
+    @Override
+    public ResumeSandboxResponse resumeSandbox(String sandboxId, int timeoutSec, EgressRules egress) {
+        return unary(
+                "ResumeSandbox",
+                sandbox(sandboxId),
+                s -> s.resumeSandbox(ResumeSandboxRequest.newBuilder()
+                        .setSandboxId(sandboxId)
+                        .setTimeoutSec(timeoutSec)
+                        .setEgress(egress)
+                        .build()));
+    }
+
+    @Override
+    public SandboxInfo updateSandboxNetwork(String sandboxId, EgressRules egress) {
+        return unary(
+                "UpdateSandboxNetwork",
+                sandbox(sandboxId),
+                s -> s.updateSandboxNetwork(UpdateSandboxNetworkRequest.newBuilder()
+                        .setSandboxId(sandboxId)
+                        .setEgress(egress)
                         .build()));
     }
 

@@ -6,6 +6,7 @@ import dev.wrenn.protocol.hostagent.v1.BuildImageTemplateRequest;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxResponse;
 import dev.wrenn.protocol.hostagent.v1.CreateSnapshotResponse;
+import dev.wrenn.protocol.hostagent.v1.EgressRules;
 import dev.wrenn.protocol.hostagent.v1.ExecRequest;
 import dev.wrenn.protocol.hostagent.v1.ExecResponse;
 import dev.wrenn.protocol.hostagent.v1.ExecStreamRequest;
@@ -64,6 +65,19 @@ public interface HostAgentClient extends AutoCloseable {
     void pauseSandbox(String sandboxId);
 
     ResumeSandboxResponse resumeSandbox(String sandboxId, int timeoutSec);
+
+    /**
+     * The same, handing the host the sandbox's egress rules as the control plane keeps them. The default (for test
+     * doubles that boot no network) ignores them; the gRPC client sends them.
+     */
+    default ResumeSandboxResponse resumeSandbox(String sandboxId, int timeoutSec, EgressRules egress) {
+        return resumeSandbox(sandboxId, timeoutSec);
+    }
+
+    /** Replaces a sandbox's egress rules (a running one's at once). */
+    default SandboxInfo updateSandboxNetwork(String sandboxId, EgressRules egress) {
+        throw new UnsupportedOperationException("updating egress rules");
+    }
 
     /**
      * Freezes the sandbox into a snapshot stored under {@code name} on the host. With {@code replace}, an existing

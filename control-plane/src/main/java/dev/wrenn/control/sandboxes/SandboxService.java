@@ -45,6 +45,7 @@ public final class SandboxService {
     private final QuotaChecks quotas;
 
     private final AuditTrail audit;
+    private final NetworkRulesRepository network;
 
     public SandboxService(
             SandboxRepository sandboxes, TemplateRepository templates, HostAgentClient hostAgent, Clock clock) {
@@ -68,6 +69,7 @@ public final class SandboxService {
             QuotaChecks quotas,
             AuditTrail audit) {
         this.quotas = quotas;
+        this.network = new NetworkRulesRepository(sandboxes.database());
         this.audit = audit;
         this.sandboxes = sandboxes;
         this.templateAccess = new TemplateAccess(templates);
@@ -95,9 +97,19 @@ public final class SandboxService {
      */
     public Sandbox create(
             String teamId, SandboxSpec requested, Map<String, String> envVars, BiConsumer<Handle, Sandbox> alongside) {
+        return create(teamId, requested, envVars, NetworkRules.UNSET, alongside);
+    }
+
+    /** The same, with the sandbox's egress rules, stored with the row and enforced by the host from its boot on. */
+    public Sandbox create(
+            String teamId,
+            SandboxSpec requested,
+            Map<String, String> envVars,
+            NetworkRules rules,
+            BiConsumer<Handle, Sandbox> alongside) {
         String id = Ids.sandbox();
         try (InFlight.Call call = InFlight.begin(id)) {
-            return create(id, teamId, requested, envVars, alongside);
+            return create(id, teamId, requested, envVars, rules, alongside);
         }
     }
 
@@ -106,6 +118,7 @@ public final class SandboxService {
             String teamId,
             SandboxSpec requested,
             Map<String, String> envVars,
+            NetworkRules rules,
             BiConsumer<Handle, Sandbox> alongside) {
         // A snapshot was frozen with its sizes; its files are stored on the host under the template's id.
         TemplateAccess.BootSource source = templateAccess.resolve(teamId, requested.template());
@@ -136,9 +149,12 @@ public final class SandboxService {
         sandboxes.insert(pending, (h, inserted) -> {
             quotas.reserveRun(h, teamId, spec.vcpus(), spec.memoryMb());
             audited.accept(h);
+            if (!rules.isUnset()) {
+                NetworkRulesRepository.save(h, id, rules);
+            }
             alongside.accept(h, inserted);
         });
-        CreateSandboxResponse booted = boot(pending, agentTemplate, envVars);
+        CreateSandboxResponse booted = boot(pending, agentTemplate, envVars, rules);
         Sandbox running = pending.running(booted.getHostIp(), now());
         if (!sandboxes.updateIfStatus(running, SandboxStatus.PENDING)) {
             destroyQuietly(pending.id());
@@ -202,7 +218,9 @@ public final class SandboxService {
         // reconciler adopts it once the call is no longer in flight.
         try (QuotaChecks.Reservation held = quotas.reserveResume(teamId, paused.vcpus(), paused.memoryMb());
                 InFlight.Call call = InFlight.begin(id)) {
-            ResumeSandboxResponse resumed = hostAgent.resumeSandbox(id, paused.timeoutSec());
+            // The rules as stored here: the host's own copy may be older (an agent restarted since the pause).
+            ResumeSandboxResponse resumed = hostAgent.resumeSandbox(
+                    id, paused.timeoutSec(), network.find(id).toProto());
             Sandbox running = paused.running(resumed.getHostIp(), now());
             if (!sandboxes.updateIfStatus(running, SandboxStatus.PAUSED)) {
                 destroyQuietly(id);
@@ -211,6 +229,31 @@ public final class SandboxService {
             }
             return running;
         }
+    }
+
+    /** The sandbox's egress rules ({@link NetworkRules#UNSET} when its owner gave none). */
+    public NetworkRules networkRules(String sandboxId) {
+        return network.find(sandboxId);
+    }
+
+    /**
+     * Replaces the egress rules of a running or paused sandbox: stored, then applied by the host (a running one's at
+     * once, cutting its open connections to newly denied addresses). When the host refuses, the old rules are
+     * stored again, so the record never shows rules the sandbox does not have.
+     *
+     * @throws ApiException 404 if unknown, 409 {@code invalid_state} unless running or paused
+     */
+    public void updateNetwork(String teamId, String id, NetworkRules rules) {
+        require(teamId, id, SandboxOperation.UPDATE_NETWORK);
+        NetworkRules before = network.find(id);
+        network.save(id, rules);
+        try {
+            hostAgent.updateSandboxNetwork(id, rules.toProto());
+        } catch (RuntimeException e) {
+            network.save(id, before);
+            throw e;
+        }
+        LOG.info("sandbox {} egress rules replaced", id);
     }
 
     /**
@@ -277,10 +320,14 @@ public final class SandboxService {
         }
     }
 
-    private CreateSandboxResponse boot(Sandbox pending, String agentTemplate, Map<String, String> envVars) {
+    private CreateSandboxResponse boot(
+            Sandbox pending, String agentTemplate, Map<String, String> envVars, NetworkRules rules) {
+        CreateSandboxRequest.Builder request = CreateSandboxRequest.newBuilder();
+        if (!rules.isUnset()) {
+            request.setEgress(rules.toProto());
+        }
         try {
-            return hostAgent.createSandbox(CreateSandboxRequest.newBuilder()
-                    .setSandboxId(pending.id())
+            return hostAgent.createSandbox(request.setSandboxId(pending.id())
                     .setTemplate(agentTemplate)
                     .setVcpus(pending.vcpus())
                     .setMemoryMb(pending.memoryMb())

@@ -7,6 +7,7 @@ import dev.wrenn.control.hosts.HostTemplate;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxRequest;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxResponse;
 import dev.wrenn.protocol.hostagent.v1.CreateSnapshotResponse;
+import dev.wrenn.protocol.hostagent.v1.EgressRules;
 import dev.wrenn.protocol.hostagent.v1.ExecData;
 import dev.wrenn.protocol.hostagent.v1.ExecEnd;
 import dev.wrenn.protocol.hostagent.v1.ExecRequest;
@@ -54,8 +55,12 @@ public class InMemoryHostAgent extends FakeHostAgent {
         public volatile String stopReason = "";
         public final Map<String, byte[]> files = new ConcurrentHashMap<>();
 
+        /** The egress rules the VM has now: those it was created with, then updated or resumed with. */
+        public volatile EgressRules egress;
+
         Vm(CreateSandboxRequest request, String hostIp) {
             this.request = request;
+            this.egress = request.getEgress();
             this.hostIp = hostIp;
         }
     }
@@ -264,6 +269,27 @@ public class InMemoryHostAgent extends FakeHostAgent {
     }
 
     /** A resumed VM comes back on a new address, as a real one may. */
+    @Override
+    public ResumeSandboxResponse resumeSandbox(String sandboxId, int timeoutSec, EgressRules egress) {
+        ResumeSandboxResponse resumed = resumeSandbox(sandboxId, timeoutSec);
+        vm(sandboxId).egress = egress;
+        return resumed;
+    }
+
+    /** Records the rules as the real agent keeps them: a running or paused VM's. */
+    @Override
+    public SandboxInfo updateSandboxNetwork(String sandboxId, EgressRules egress) {
+        Vm vm = vm(sandboxId);
+        if (vm.status != SandboxStatus.SANDBOX_STATUS_RUNNING && vm.status != SandboxStatus.SANDBOX_STATUS_PAUSED) {
+            throw new ApiException(ErrorCode.CONFLICT, "UpdateSandboxNetwork sandbox " + sandboxId + ": not live");
+        }
+        vm.egress = egress;
+        return SandboxInfo.newBuilder()
+                .setSandboxId(sandboxId)
+                .setEgress(egress)
+                .build();
+    }
+
     @Override
     public ResumeSandboxResponse resumeSandbox(String sandboxId, int timeoutSec) {
         Vm vm = vm(sandboxId);

@@ -48,6 +48,7 @@ import dev.wrenn.protocol.hostagent.v1.ReadFileStreamResponse;
 import dev.wrenn.protocol.hostagent.v1.ResumeSandboxRequest;
 import dev.wrenn.protocol.hostagent.v1.ResumeSandboxResponse;
 import dev.wrenn.protocol.hostagent.v1.SandboxInfo;
+import dev.wrenn.protocol.hostagent.v1.UpdateSandboxNetworkRequest;
 import dev.wrenn.protocol.hostagent.v1.WriteFileRequest;
 import dev.wrenn.protocol.hostagent.v1.WriteFileResponse;
 import dev.wrenn.protocol.hostagent.v1.WriteFileStreamRequest;
@@ -135,6 +136,14 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
     }
 
     @Override
+    public void updateSandboxNetwork(UpdateSandboxNetworkRequest request, StreamObserver<SandboxInfo> response) {
+        answer(response, () -> {
+            Requests.requireSandboxId(request.getSandboxId(), "updating a sandbox's network");
+            return info(manager.updateEgress(request.getSandboxId(), ProtoMapping.egress(request.getEgress())));
+        });
+    }
+
+    @Override
     public void pingSandbox(PingSandboxRequest request, StreamObserver<PingSandboxResponse> response) {
         answer(response, () -> {
             manager.ping(request.getSandboxId(), PING_TIMEOUT);
@@ -192,7 +201,10 @@ public final class HostAgentGrpcService extends HostAgentServiceGrpc.HostAgentSe
                     request.getTimeoutSec() >= 0,
                     "resuming sandbox " + request.getSandboxId(),
                     "timeout_sec must not be negative, got " + request.getTimeoutSec());
-            SandboxSummary sandbox = manager.resume(request.getSandboxId(), request.getTimeoutSec());
+            SandboxSummary sandbox = manager.resume(
+                    request.getSandboxId(),
+                    request.getTimeoutSec(),
+                    request.hasEgress() ? ProtoMapping.egress(request.getEgress()) : null);
             return ResumeSandboxResponse.newBuilder()
                     .setSandboxId(sandbox.sandboxId())
                     .setStatus(ProtoMapping.status(sandbox.state()))

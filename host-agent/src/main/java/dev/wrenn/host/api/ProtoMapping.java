@@ -1,10 +1,15 @@
 package dev.wrenn.host.api;
 
+import dev.wrenn.host.error.ErrorCode;
+import dev.wrenn.host.error.HostAgentException;
+import dev.wrenn.host.net.Cidr;
+import dev.wrenn.host.net.EgressPolicy;
 import dev.wrenn.host.sandbox.SandboxRequest;
 import dev.wrenn.host.sandbox.SandboxSummary;
 import dev.wrenn.host.sandbox.TemplateInfo;
 import dev.wrenn.host.sandbox.VmState;
 import dev.wrenn.protocol.hostagent.v1.CreateSandboxRequest;
+import dev.wrenn.protocol.hostagent.v1.EgressRules;
 import dev.wrenn.protocol.hostagent.v1.ListSnapshotsResponse;
 import dev.wrenn.protocol.hostagent.v1.SandboxInfo;
 import dev.wrenn.protocol.hostagent.v1.SandboxStatus;
@@ -22,7 +27,30 @@ final class ProtoMapping {
                 request.getVcpus(),
                 request.getMemoryMb(),
                 request.getTimeoutSec(),
-                request.getEnvVarsMap());
+                request.getEnvVarsMap(),
+                request.hasEgress() ? egress(request.getEgress()) : EgressPolicy.UNSET);
+    }
+
+    /** INVALID_ARGUMENT naming the entry when an address is not an IPv4 address or CIDR. */
+    static EgressPolicy egress(EgressRules rules) {
+        try {
+            return new EgressPolicy(
+                    rules.hasAllowInternet() ? rules.getAllowInternet() : null,
+                    rules.getAllowOutList().stream().map(Cidr::parse).toList(),
+                    rules.getDenyOutList().stream().map(Cidr::parse).toList());
+        } catch (IllegalArgumentException e) {
+            throw new HostAgentException(ErrorCode.INVALID_ARGUMENT, "egress rules: " + e.getMessage());
+        }
+    }
+
+    static EgressRules egress(EgressPolicy policy) {
+        EgressRules.Builder rules = EgressRules.newBuilder()
+                .addAllAllowOut(policy.allowOut().stream().map(Cidr::toString).toList())
+                .addAllDenyOut(policy.denyOut().stream().map(Cidr::toString).toList());
+        if (policy.allowInternet() != null) {
+            rules.setAllowInternet(policy.allowInternet());
+        }
+        return rules.build();
     }
 
     static ListSnapshotsResponse snapshots(List<TemplateInfo> templates) {
@@ -49,6 +77,7 @@ final class ProtoMapping {
                 .setTimeoutSec(sandbox.timeoutSec())
                 .setStopReason(sandbox.stopReason())
                 .setEnvdAccessToken(sandbox.envdAccessToken())
+                .setEgress(egress(sandbox.egress()))
                 .build();
     }
 

@@ -25,10 +25,15 @@ public final class SandboxNetwork {
         this.config = config;
     }
 
-    /** Builds the slot's network; on failure removes what was built and rethrows. */
+    /** Builds the slot's network for a sandbox that said nothing about egress. */
     public void setUp(Slot slot) {
+        setUp(slot, EgressPolicy.UNSET);
+    }
+
+    /** Builds the slot's network with the sandbox's egress rules; on failure removes what was built and rethrows. */
+    public void setUp(Slot slot, EgressPolicy policy) {
         try {
-            build(slot);
+            build(slot, policy);
         } catch (RuntimeException e) {
             try {
                 tearDown(slot);
@@ -64,7 +69,15 @@ public final class SandboxNetwork {
         }
     }
 
-    private void build(Slot slot) {
+    /**
+     * Replaces the egress rules of a slot whose network is up, in one nft transaction: from the next packet on, the
+     * guest's connections follow the new rules (a TCP connection to a newly denied address gets a reset).
+     */
+    public void update(Slot slot, EgressPolicy policy) {
+        nft.apply(slot.netns(), SandboxRuleset.policyUpdate(policy, config.egress()));
+    }
+
+    private void build(Slot slot, EgressPolicy policy) {
         String ns = slot.netns();
         // Two ip processes, not a dozen: the host side (namespace, veth pair, host end, route to the guest)...
         ip.batch(null)
@@ -74,7 +87,7 @@ public final class SandboxNetwork {
                 .setUp(slot.veth())
                 .addRoute(slot.hostIp().cidr(32), slot.peerIp(), slot.veth())
                 .run();
-        // ...and the namespace's side: its veth end, loopback, and the guest's TAP.
+        // ...and the namespace's side: its veth end, loopback, the guest's TAP and the way out.
         ip.batch(ns)
                 .addAddress(Slot.PEER_NAME, slot.peerIp().cidr(31))
                 .setUp(Slot.PEER_NAME)
@@ -82,26 +95,16 @@ public final class SandboxNetwork {
                 .addTap(Slot.TAP_NAME)
                 .addAddress(Slot.TAP_NAME, Slot.TAP_IP.cidr(Slot.TAP_PREFIX))
                 .setUp(Slot.TAP_NAME)
+                .addRoute("default", slot.vethIp(), Slot.PEER_NAME)
                 .run();
         ip.setSysctl(ns, "net.ipv4.ip_forward", "1");
-        nft.apply(ns, SandboxRuleset.netns(slot, config.egress(), hostAddresses()));
-        if (config.egress()) {
-            buildEgress(slot);
-        }
-        log.debug("network of slot {} up: host IP {}", slot.index(), slot.hostIp());
-    }
-
-    private void buildEgress(Slot slot) {
-        String device = ip.defaultRouteDevice(null)
-                .orElseThrow(() -> new HostAgentException(
-                        ErrorCode.FAILED_PRECONDITION, "egress is on but the host has no default route"));
-        ip.addRoute(slot.netns(), "default", slot.vethIp(), Slot.PEER_NAME);
+        nft.apply(ns, SandboxRuleset.netns(slot, ip.addresses(null), config, policy));
+        // The way out is always built: whether the guest may use it is decided by the rules just loaded, which a
+        // sandbox's update may change while it runs.
+        nft.apply(null, SandboxRuleset.hostEgress(slot));
+        // The host agent sets this at start; set again here because it is machine-wide and anything may reset it.
         ip.setSysctl(null, "net.ipv4.ip_forward", "1");
-        nft.apply(null, SandboxRuleset.hostEgress(slot, device));
-    }
-
-    private List<Ipv4> hostAddresses() {
-        return config.egress() ? ip.addresses(null) : List.of();
+        log.debug("network of slot {} up: host IP {}", slot.index(), slot.hostIp());
     }
 
     private void deleteHostTableIfPresent(Slot slot) {

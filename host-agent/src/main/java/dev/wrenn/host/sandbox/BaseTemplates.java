@@ -6,6 +6,7 @@ import dev.wrenn.host.guest.GuestEndpoint;
 import dev.wrenn.host.guest.GuestInitializer;
 import dev.wrenn.host.guest.GuestPace;
 import dev.wrenn.host.image.GuestImage;
+import dev.wrenn.host.net.EgressPolicy;
 import dev.wrenn.host.snapshot.Pauser;
 import dev.wrenn.host.snapshot.SnapshotStore;
 import dev.wrenn.host.snapshot.TemplateMaker;
@@ -105,7 +106,7 @@ final class BaseTemplates {
 
     private void build(String name, GuestImage image, int vcpus, int memoryMb) {
         long started = System.nanoTime();
-        VmRun run = launcher.coldBoot(name, image, vcpus, memoryMb);
+        VmRun run = launcher.coldBoot(name, image, vcpus, memoryMb, EgressPolicy.DENY_ALL);
         try {
             String token = Sandbox.newToken();
             GuestEndpoint guest = new GuestEndpoint(name, run.slot().hostIp(), token);

@@ -6,6 +6,7 @@ import dev.wrenn.host.guest.GuestEndpoint;
 import dev.wrenn.host.guest.GuestInitializer;
 import dev.wrenn.host.image.GuestImage;
 import dev.wrenn.host.image.ImageStore;
+import dev.wrenn.host.net.EgressPolicy;
 import dev.wrenn.host.oci.BuildLog;
 import dev.wrenn.host.oci.Cancellation;
 import dev.wrenn.host.oci.ImageBuilder;
@@ -138,7 +139,7 @@ final class ImageTemplates {
     private void snapshot(
             String id, GuestImage image, int vcpus, int memoryMb, BuildLog buildLog, Cancellation cancellation) {
         String vm = VM_PREFIX + id;
-        VmRun run = launcher.coldBoot(vm, image, vcpus, memoryMb);
+        VmRun run = launcher.coldBoot(vm, image, vcpus, memoryMb, EgressPolicy.DENY_ALL);
         try {
             cancellation.check();
             String token = Sandbox.newToken();

@@ -1,5 +1,6 @@
 package dev.wrenn.host.sandbox;
 
+import dev.wrenn.host.net.EgressPolicy;
 import dev.wrenn.host.net.Slot;
 import dev.wrenn.host.snapshot.SnapshotMeta;
 import dev.wrenn.host.vmm.VmSpec;
@@ -22,6 +23,7 @@ final class Sandbox {
     static final String ATTR_TIMEOUT = "timeoutSec";
     static final String ATTR_CREATED_AT = "createdAt";
     static final String ATTR_TOKEN = "accessToken";
+    static final String ATTR_EGRESS = "egress";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String id;
@@ -37,6 +39,7 @@ final class Sandbox {
     private VmState state;
     private Instant lastActiveAt;
     private String stopReason = "";
+    private EgressPolicy egress = EgressPolicy.UNSET;
 
     private Sandbox(
             String id,
@@ -62,7 +65,7 @@ final class Sandbox {
 
     /** A sandbox about to start; {@code clonedFrom} is the snapshot template it restores, or null for a cold boot. */
     static Sandbox starting(SandboxRequest request, String clonedFrom, int vcpus, int memoryMb) {
-        return new Sandbox(
+        Sandbox sandbox = new Sandbox(
                 request.sandboxId(),
                 request.template(),
                 clonedFrom,
@@ -72,12 +75,14 @@ final class Sandbox {
                 Instant.now(),
                 newToken(),
                 VmState.STARTING);
+        sandbox.egress = request.egress();
+        return sandbox;
     }
 
     /** A sandbox an earlier agent paused, listed again from its snapshot's meta.json. */
     static Sandbox paused(String id, SnapshotMeta meta) {
         Map<String, String> attributes = meta.attributes();
-        return new Sandbox(
+        Sandbox sandbox = new Sandbox(
                 id,
                 attributes.getOrDefault(ATTR_TEMPLATE, "base"),
                 attributes.get(ATTR_CLONED_FROM),
@@ -87,6 +92,9 @@ final class Sandbox {
                 Instant.parse(attributes.getOrDefault(ATTR_CREATED_AT, meta.createdAt())),
                 attributes.getOrDefault(ATTR_TOKEN, newToken()),
                 VmState.PAUSED);
+        String egress = attributes.get(ATTR_EGRESS);
+        sandbox.egress = egress == null ? EgressPolicy.UNSET : EgressPolicy.decode(egress);
+        return sandbox;
     }
 
     /** A sandbox whose pause or resume an earlier agent left half done: listed as FAILED, with the reason. */
@@ -106,6 +114,7 @@ final class Sandbox {
         attributes.put(ATTR_TIMEOUT, Integer.toString(timeoutSec));
         attributes.put(ATTR_CREATED_AT, createdAt.toString());
         attributes.put(ATTR_TOKEN, accessToken);
+        attributes.put(ATTR_EGRESS, egress.encode());
         return attributes;
     }
 
@@ -168,6 +177,15 @@ final class Sandbox {
         return stopReason;
     }
 
+    /** The sandbox's own egress rules; kept across pause and resume (in the snapshot's attributes). */
+    synchronized EgressPolicy egress() {
+        return egress;
+    }
+
+    synchronized void egress(EgressPolicy rules) {
+        egress = rules;
+    }
+
     synchronized void touch() {
         lastActiveAt = Instant.now();
     }
@@ -197,7 +215,8 @@ final class Sandbox {
                 timeoutSec,
                 stopReason,
                 clonedFrom == null ? "" : clonedFrom,
-                accessToken);
+                accessToken,
+                egress);
     }
 
     static String newToken() {

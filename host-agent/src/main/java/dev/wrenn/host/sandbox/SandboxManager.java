@@ -7,6 +7,7 @@ import dev.wrenn.host.guest.GuestInitializer;
 import dev.wrenn.host.guest.GuestPace;
 import dev.wrenn.host.guest.GuestReadiness;
 import dev.wrenn.host.image.ImageStore;
+import dev.wrenn.host.net.EgressPolicy;
 import dev.wrenn.host.net.SandboxNetwork;
 import dev.wrenn.host.net.SlotAllocator;
 import dev.wrenn.host.oci.BuildLog;
@@ -200,7 +201,11 @@ public final class SandboxManager implements AutoCloseable {
                 VmRun run = origin.template() == null
                         ? coldBoot(sandbox, origin, request.envVars())
                         : launcher.clone(
-                                sandbox.id(), cloner, origin.template(), restoredInit(sandbox, origin, request));
+                                sandbox.id(),
+                                cloner,
+                                origin.template(),
+                                restoredInit(sandbox, origin, request),
+                                sandbox.egress());
                 CrashPoints.reach(CRASH_CREATE_VM_STARTED);
                 sandbox.startRun(run);
                 sandbox.moveTo(VmState.RUNNING);
@@ -243,7 +248,8 @@ public final class SandboxManager implements AutoCloseable {
 
     /** A cold boot's guest gets its /init once it answers /health. */
     private VmRun coldBoot(Sandbox sandbox, CreateOrigin origin, Map<String, String> envVars) {
-        VmRun run = launcher.coldBoot(sandbox.id(), origin.image(), origin.vcpus(), origin.memoryMb());
+        VmRun run =
+                launcher.coldBoot(sandbox.id(), origin.image(), origin.vcpus(), origin.memoryMb(), sandbox.egress());
         try {
             initializer.initialize(
                     new GuestEndpoint(sandbox.id(), run.slot().hostIp(), sandbox.accessToken()),
@@ -349,6 +355,47 @@ public final class SandboxManager implements AutoCloseable {
      */
     public SandboxSummary resume(String sandboxId, int timeoutSec) {
         return snapshots.resume(find(sandboxId), timeoutSec);
+    }
+
+    /**
+     * The same, with the sandbox's egress rules as the caller keeps them (the control plane is their record: a
+     * restarted agent that listed the sandbox again from its snapshot may hold older ones); null keeps the agent's.
+     */
+    public SandboxSummary resume(String sandboxId, int timeoutSec, EgressPolicy egress) {
+        Sandbox sandbox = find(sandboxId);
+        if (egress != null) {
+            synchronized (sandbox.lock()) {
+                requirePausedOrRunning(sandbox);
+                sandbox.egress(egress);
+            }
+        }
+        return snapshots.resume(sandbox, timeoutSec);
+    }
+
+    /**
+     * Replaces a sandbox's egress rules. A running one's apply at once, in one nft transaction (its open connections
+     * to a newly denied address are cut at their next packet); a paused one's when it resumes.
+     */
+    public SandboxSummary updateEgress(String sandboxId, EgressPolicy egress) {
+        Sandbox sandbox = find(sandboxId);
+        synchronized (sandbox.lock()) {
+            requirePausedOrRunning(sandbox);
+            if (sandbox.state() == VmState.RUNNING) {
+                launcher.updateEgress(sandbox.slot(), egress);
+            }
+            sandbox.egress(egress);
+            log.info("sandbox {} egress rules now {}", sandboxId, egress.encode());
+            return sandbox.summary();
+        }
+    }
+
+    private static void requirePausedOrRunning(Sandbox sandbox) {
+        if (sandbox.state() != VmState.RUNNING && sandbox.state() != VmState.PAUSED) {
+            throw new HostAgentException(
+                    ErrorCode.FAILED_PRECONDITION,
+                    "sandbox " + sandbox.id() + " is " + sandbox.state().name().toLowerCase(java.util.Locale.ROOT)
+                            + "; its network rules change only while it runs or is paused");
+        }
     }
 
     /** Makes template {@code name} of a sandbox, pausing it first if it runs; the sandbox stays paused. */

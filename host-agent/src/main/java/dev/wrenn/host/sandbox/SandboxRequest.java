@@ -2,6 +2,7 @@ package dev.wrenn.host.sandbox;
 
 import dev.wrenn.host.error.ErrorCode;
 import dev.wrenn.host.error.HostAgentException;
+import dev.wrenn.host.net.EgressPolicy;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
@@ -11,7 +12,13 @@ import java.util.Map;
  * id, template {@code base}, 1 vCPU, 512 MiB. {@code envVars} reach every process in the guest (through /init).
  */
 public record SandboxRequest(
-        String sandboxId, String template, int vcpus, int memoryMb, int timeoutSec, Map<String, String> envVars) {
+        String sandboxId,
+        String template,
+        int vcpus,
+        int memoryMb,
+        int timeoutSec,
+        Map<String, String> envVars,
+        EgressPolicy egress) {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ENV_NAME = "[A-Za-z_][A-Za-z0-9_]*";
     private static final String SAFE_NAME = "[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}";
@@ -27,9 +34,15 @@ public record SandboxRequest(
         require(memoryMb >= 64 && memoryMb <= 65_536, "memory_mb must be in 64..65536, got " + memoryMb);
         require(timeoutSec >= 0, "timeout_sec must not be negative, got " + timeoutSec);
         envVars = envVars == null ? Map.of() : Map.copyOf(envVars);
+        egress = egress == null ? EgressPolicy.UNSET : egress;
         envVars.keySet()
                 .forEach(name -> require(
                         name.matches(ENV_NAME), "env var name `%s` is not a valid variable name".formatted(name)));
+    }
+
+    public SandboxRequest(
+            String sandboxId, String template, int vcpus, int memoryMb, int timeoutSec, Map<String, String> envVars) {
+        this(sandboxId, template, vcpus, memoryMb, timeoutSec, envVars, EgressPolicy.UNSET);
     }
 
     public SandboxRequest(String sandboxId, String template, int vcpus, int memoryMb, int timeoutSec) {

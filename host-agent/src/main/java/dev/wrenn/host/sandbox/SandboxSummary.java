@@ -1,5 +1,6 @@
 package dev.wrenn.host.sandbox;
 
+import dev.wrenn.host.net.EgressPolicy;
 import dev.wrenn.host.net.Ipv4;
 import java.time.Instant;
 
@@ -21,4 +22,5 @@ public record SandboxSummary(
         int timeoutSec,
         String stopReason,
         String clonedFrom,
-        String envdAccessToken) {}
+        String envdAccessToken,
+        EgressPolicy egress) {}

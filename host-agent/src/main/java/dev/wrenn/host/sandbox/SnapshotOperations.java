@@ -83,7 +83,8 @@ final class SnapshotOperations {
                         sandbox.id(),
                         resumer,
                         new RestoredGuestInit(
-                                initializer, sandbox.id(), sandbox.accessToken(), sandbox.accessToken(), Map.of()));
+                                initializer, sandbox.id(), sandbox.accessToken(), sandbox.accessToken(), Map.of()),
+                        sandbox.egress());
             } catch (RuntimeException e) {
                 throw keptPausedOrBroken(sandbox, e);
             }
@@ -130,7 +131,7 @@ final class SnapshotOperations {
     private void moveMemoryIntoFile(Sandbox sandbox) {
         VmRun run;
         try {
-            run = launcher.resume(sandbox.id(), resumer.keepingSnapshot());
+            run = launcher.resume(sandbox.id(), resumer.keepingSnapshot(), sandbox.egress());
         } catch (RuntimeException e) {
             throw keptPausedOrBroken(sandbox, e);
         }

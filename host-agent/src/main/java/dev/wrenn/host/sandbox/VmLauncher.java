@@ -5,6 +5,7 @@ import dev.wrenn.host.error.HostAgentException;
 import dev.wrenn.host.guest.GuestPace;
 import dev.wrenn.host.guest.GuestReadiness;
 import dev.wrenn.host.image.GuestImage;
+import dev.wrenn.host.net.EgressPolicy;
 import dev.wrenn.host.net.SandboxNetwork;
 import dev.wrenn.host.net.Slot;
 import dev.wrenn.host.net.SlotAllocator;
@@ -65,8 +66,8 @@ final class VmLauncher {
     }
 
     /** Boots {@code image}'s kernel with a fresh disk overlay over its (versioned) root disk. */
-    VmRun coldBoot(String name, GuestImage image, int vcpus, int memoryMb) {
-        return launch(name, readiness, where -> {
+    VmRun coldBoot(String name, GuestImage image, int vcpus, int memoryMb, EgressPolicy egress) {
+        return launch(name, egress, readiness, where -> {
             Path disk = where.disk();
             // The versioned path, not images/current: a rebuild must never change the base under this overlay.
             qemuImg.createOverlay(image.rootfs(), "raw", disk);
@@ -86,31 +87,37 @@ final class VmLauncher {
      * Restores a clone of {@code template}: its RAM mapped privately, a copy-on-write overlay over its disk; returns
      * once {@code ready} passes (for a guest agent, its /init).
      */
-    VmRun clone(String name, Cloner cloner, String template, GuestReadiness ready) {
-        return launch(name, ready, where -> cloner.clone(template, where));
+    VmRun clone(String name, Cloner cloner, String template, GuestReadiness ready, EgressPolicy egress) {
+        return launch(name, egress, ready, where -> cloner.clone(template, where));
     }
 
     /** Resumes the paused snapshot of {@code name}; if that fails before the guest runs, the snapshot is kept. */
-    VmRun resume(String name, Resumer resumer, GuestReadiness ready) {
-        return launch(name, ready, where -> resumer.resume(name, where));
+    VmRun resume(String name, Resumer resumer, GuestReadiness ready, EgressPolicy egress) {
+        return launch(name, egress, ready, where -> resumer.resume(name, where));
     }
 
     /** The same, ready once the guest agent answers /health. */
-    VmRun resume(String name, Resumer resumer) {
-        return resume(name, resumer, readiness);
+    VmRun resume(String name, Resumer resumer, EgressPolicy egress) {
+        return resume(name, resumer, readiness, egress);
     }
 
     Path vmDir(String name) {
         return dataDir.sandbox(name);
     }
 
-    private VmRun launch(String name, GuestReadiness ready, Function<VmPlacement, RestoredVm> start) {
+    /** Replaces the egress rules of a running VM's network slot. */
+    void updateEgress(Slot slot, EgressPolicy egress) {
+        network.update(slot, egress);
+    }
+
+    private VmRun launch(
+            String name, EgressPolicy egress, GuestReadiness ready, Function<VmPlacement, RestoredVm> start) {
         CleanupStack cleanup = new CleanupStack(name);
         try {
             long t0 = System.nanoTime();
             Slot slot = slots.allocate();
             cleanup.push("release slot " + slot.index(), () -> slots.release(slot));
-            network.setUp(slot);
+            network.setUp(slot, egress);
             cleanup.push("network of slot " + slot.index(), () -> network.tearDown(slot));
             Path dir = createDirectory(name);
             cleanup.push("files " + dir, () -> Sweeper.deleteTree(dir));

@@ -41,12 +41,17 @@ public final class RealSandboxes {
     }
 
     public static SandboxManager manager(DataDir dataDir, SlotAllocator slots, SandboxLimits limits) {
+        return manager(dataDir, slots, limits, NetworkConfig.isolated());
+    }
+
+    public static SandboxManager manager(
+            DataDir dataDir, SlotAllocator slots, SandboxLimits limits, NetworkConfig network) {
         Accel decided = accel(RealImage.dataDir());
         long tscKhz = HostCpu.tscKhz();
         return new SandboxManager(
                 dataDir,
                 slots,
-                new SandboxNetwork(new Ip(), new Nft(), NetworkConfig.isolated()),
+                new SandboxNetwork(new Ip(), new Nft(), network),
                 new QemuImg(),
                 spec -> new QemuMicrovm(spec, decided, tscKhz),
                 new EnvdHealth(),
