@@ -29,6 +29,7 @@ class SandboxOperationTest {
             Map.entry(SandboxOperation.SNAPSHOT, LIVE),
             Map.entry(SandboxOperation.CONNECT, LIVE),
             Map.entry(SandboxOperation.SET_TIMEOUT, LIVE),
+            Map.entry(SandboxOperation.UPDATE_NETWORK, LIVE),
             Map.entry(SandboxOperation.DESTROY, EnumSet.of(PENDING, RUNNING, PAUSED, ERROR))));
 
     @Test
