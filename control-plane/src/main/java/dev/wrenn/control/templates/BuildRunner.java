@@ -136,6 +136,14 @@ final class BuildRunner {
     private String imageBase(TemplateBuild build, BuildSpec spec, String intermediate, State state, BuildLog log) {
         String image = spec.fromImage();
         log.info(BASE_STEP, "FROM image " + image);
+        if (isBaseImage(image)) {
+            // e2bdev/base is Wrenn's own base image, which every host already holds as the built-in `base` template:
+            // nothing to pull or boot. (Building it through BuildImageTemplate failed at its snapshot in the E2B tier
+            // in session 6; the host-side path stays tested by the host agent's RealImageTemplateTest.)
+            log.info(
+                    BASE_STEP, E2B_BASE_IMAGE + " is Wrenn's built-in template '" + SandboxSpec.DEFAULT_TEMPLATE + "'");
+            return SandboxSpec.DEFAULT_TEMPLATE;
+        }
         BuildImageTemplateRequest.Builder request = BuildImageTemplateRequest.newBuilder()
                 .setTemplateId(intermediate)
                 .setImage(image)

@@ -46,7 +46,7 @@ class TemplateBuildApiTest {
 
             JsonNode done = waitFor(f, id, build, s -> !s.get("status").asText().equals("building"));
             assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("ready");
-            assertThat(done.toString()).contains("does not implement BuildImageTemplate");
+            assertThat(done.toString()).contains("e2bdev/base is Wrenn's built-in template");
 
             assertThat(f.server.get("/templates/aliases/my-env", f.adaByKey()).status())
                     .isEqualTo(200);
