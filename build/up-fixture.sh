@@ -22,39 +22,34 @@ up_start() {
   UP_PID=$!
   trap up_stop EXIT
   up_say "started ./wrenn up (pid $UP_PID, log $UP_LOG, data $UP_DATA_DIR, $UP_URL)"
-  local waited=0
-  until curl -sf "$UP_URL/healthz" >/dev/null 2>&1; do
-    if ! kill -0 "$UP_PID" 2>/dev/null; then
-      up_say "./wrenn up exited before serving; its output:"
-      cat "$UP_LOG" >&2
-      return 1
-    fi
-    if [ "$waited" -ge 1800 ]; then
-      up_say "./wrenn up did not serve $UP_URL/healthz within 30 minutes; its output:"
-      cat "$UP_LOG" >&2
-      return 1
-    fi
-    sleep 2
-    waited=$((waited + 2))
-  done
-  up_say "serving after ${waited} s"
+  UP_WAITED=0
+  up_wait_for "serve $UP_URL/healthz" curl -sf "$UP_URL/healthz" || return 1
+  up_say "serving after ${UP_WAITED} s"
   # The banner comes once the base template is ready (made at start on a new data directory); what the tiers read
   # from it (the printed example) is there only then.
-  until grep -q "^Wrenn is running at " "$UP_LOG"; do
+  up_wait_for "print its banner" grep -q "^Wrenn is running at " "$UP_LOG" || return 1
+  up_say "ready after ${UP_WAITED} s"
+}
+
+# Polls the command given until it succeeds; fails showing the log if ./wrenn up exits first or 30 minutes (counted
+# in UP_WAITED since up_start began) pass.
+up_wait_for() {
+  local what="$1"
+  shift
+  until "$@" >/dev/null 2>&1; do
     if ! kill -0 "$UP_PID" 2>/dev/null; then
-      up_say "./wrenn up exited before printing its banner; its output:"
+      up_say "./wrenn up exited before it could $what; its output:"
       cat "$UP_LOG" >&2
       return 1
     fi
-    if [ "$waited" -ge 1800 ]; then
-      up_say "./wrenn up printed no banner within 30 minutes; its output:"
+    if [ "$UP_WAITED" -ge 1800 ]; then
+      up_say "./wrenn up did not $what within 30 minutes; its output:"
       cat "$UP_LOG" >&2
       return 1
     fi
     sleep 1
-    waited=$((waited + 1))
+    UP_WAITED=$((UP_WAITED + 1))
   done
-  up_say "ready after ${waited} s"
 }
 
 # SIGTERM (what Ctrl-C does in a terminal; a background job ignores SIGINT), then SIGKILL after a minute.
